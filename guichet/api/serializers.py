@@ -1,0 +1,85 @@
+from django.urls import reverse
+from rest_framework import serializers
+
+from acheteurs.models import Acheteur
+from entreprises.models import Entreprise
+
+from ..enums import Role
+from ..models import PARAMETRES_MODIFIABLES, JournalAudit, Membre, Parametres, Tache
+from .fields import TenantPrimaryKeyField
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class ParametresSerializer(serializers.ModelSerializer):
+    taux_main_oeuvre = serializers.DictField(
+        child=serializers.DecimalField(max_digits=5, decimal_places=4, min_value=0, max_value=1)
+    )
+
+    class Meta:
+        model = Parametres
+        fields = PARAMETRES_MODIFIABLES
+
+    def validate_taux_main_oeuvre(self, table):
+        # Stored as JSON: decimal strings, never floats.
+        return {secteur: str(rate) for secteur, rate in table.items()}
+
+
+class MembreSerializer(serializers.ModelSerializer):
+    email = serializers.EmailField(source="utilisateur.email")
+    nom = serializers.CharField(source="utilisateur.get_full_name", read_only=True)
+    acheteur = TenantPrimaryKeyField(Acheteur, required=False, allow_null=True)
+    entreprise = TenantPrimaryKeyField(Entreprise, required=False, allow_null=True)
+
+    class Meta:
+        model = Membre
+        fields = ["id", "email", "nom", "role", "acheteur", "entreprise", "actif", "cree_le"]
+        read_only_fields = ["id", "cree_le"]
+
+    def validate(self, data):
+        role = data.get("role", getattr(self.instance, "role", None))
+        if self.instance is not None and "utilisateur" in data:
+            raise serializers.ValidationError({"email": "L'adresse d'un membre ne se modifie pas."})
+        acheteur = data.get("acheteur", getattr(self.instance, "acheteur", None))
+        entreprise = data.get("entreprise", getattr(self.instance, "entreprise", None))
+        if role == Role.ACHETEUR and acheteur is None:
+            raise serializers.ValidationError({"acheteur": "Un membre acheteur doit être rattaché à un acheteur."})
+        if role == Role.ENTREPRISE and entreprise is None:
+            raise serializers.ValidationError(
+                {"entreprise": "Un membre entreprise doit être rattaché à une entreprise."}
+            )
+        return data
+
+
+class TacheSerializer(serializers.ModelSerializer):
+    fichier = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Tache
+        fields = ["id", "type", "libelle", "etat", "progression", "resultat", "erreur", "fichier", "cree_le"]
+
+    def get_fichier(self, tache) -> str | None:
+        if not tache.fichier:
+            return None
+        request = self.context["request"]
+        url = reverse("api:tache-telecharger", kwargs={"guichet_slug": tache.guichet.slug, "pk": tache.pk})
+        return request.build_absolute_uri(url)
+
+
+class JournalSerializer(serializers.ModelSerializer):
+    acteur = serializers.EmailField(source="acteur.email", default=None, read_only=True)
+
+    class Meta:
+        model = JournalAudit
+        fields = ["id", "cree_le", "acteur", "action", "cible_type", "cible_id", "cible_libelle", "details"]
+
+
+class TacheLanceeSerializer(serializers.Serializer):
+    tache = serializers.UUIDField()

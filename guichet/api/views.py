@@ -1,0 +1,168 @@
+from django.contrib.auth import authenticate
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import selectors, services
+from ..tasks import journal_exporter
+from ..throttle import MESSAGE_BLOQUE, client_ip, login_blocked, login_failed, login_succeeded
+from .permissions import GuichetPermission
+from .serializers import (
+    JournalSerializer,
+    MembreSerializer,
+    ParametresSerializer,
+    TacheLanceeSerializer,
+    TacheSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+)
+
+
+class TokenView(APIView):
+    """Exchange an email and a password for the API token (``Authorization: Token <key>``)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer)
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        email, password = serializer.validated_data["email"], serializer.validated_data["password"]
+        ip = client_ip(request)
+        if login_blocked(email, ip):
+            raise Throttled(detail=MESSAGE_BLOQUE)
+        user = authenticate(request._request, email=email.lower(), password=password)
+        if user is None:
+            login_failed(email, ip)
+            raise ValidationError({"non_field_errors": ["Adresse électronique ou mot de passe incorrect."]})
+        login_succeeded(email, ip)
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class GuichetAPIMixin:
+    """Every tenant viewset: the guichet and membership come from the middleware, rights from the roles."""
+
+    permission_classes = [GuichetPermission]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request guichet
+            return self.serializer_class.Meta.model._base_manager.none()
+        return self.tenant_queryset()
+
+    @property
+    def guichet(self):
+        return self.request._request.guichet
+
+    @property
+    def membre(self):
+        return self.request._request.membre
+
+
+def tache_acceptee(tache):
+    return Response({"tache": str(tache.pk)}, status=status.HTTP_202_ACCEPTED)
+
+
+class ParametresView(GuichetAPIMixin, APIView):
+    """The guichet's settings (domain.md): admins only."""
+
+    permission_view = "parametres.view"
+    permission_change = "parametres.change"
+
+    @extend_schema(responses=ParametresSerializer)
+    def get(self, request, guichet_slug):
+        return Response(ParametresSerializer(selectors.parametres_of(guichet=self.guichet)).data)
+
+    @extend_schema(request=ParametresSerializer, responses=ParametresSerializer)
+    def patch(self, request, guichet_slug):
+        parametres = selectors.parametres_of(guichet=self.guichet)
+        serializer = ParametresSerializer(parametres, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        parametres = services.parametres_update(
+            guichet=self.guichet, acting_user=request.user, **serializer.validated_data
+        )
+        return Response(ParametresSerializer(parametres).data)
+
+
+class MembreViewSet(GuichetAPIMixin, viewsets.ModelViewSet):
+    serializer_class = MembreSerializer
+    permission_view = "membres.view"
+    permission_change = "membres.change"
+    filterset_fields = ["role", "actif"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def tenant_queryset(self):
+        return selectors.membres_list(guichet=self.guichet)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.membre_invite(
+            guichet=self.guichet,
+            email=data["utilisateur"]["email"],
+            role=data["role"],
+            acheteur=data.get("acheteur"),
+            entreprise=data.get("entreprise"),
+            acting_user=self.request.user,
+        )
+
+    def perform_update(self, serializer):
+        membre, data = serializer.instance, serializer.validated_data
+        if {"role", "acheteur", "entreprise"} & set(data):
+            services.membre_update(
+                membre=membre,
+                role=data.get("role", membre.role),
+                acheteur=data.get("acheteur", membre.acheteur),
+                entreprise=data.get("entreprise", membre.entreprise),
+                acting_user=self.request.user,
+            )
+        if "actif" in data and data["actif"] != membre.actif:
+            services.membre_set_actif(membre=membre, actif=data["actif"], acting_user=self.request.user)
+
+    def perform_destroy(self, instance):
+        services.membre_delete(membre=instance, acting_user=self.request.user)
+
+
+class TacheViewSet(GuichetAPIMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """State and progress of a long task; its file once finished."""
+
+    serializer_class = TacheSerializer
+    permission_view = "taches.view"
+    permission_change = None
+
+    def tenant_queryset(self):
+        return selectors.taches_visible(guichet=self.guichet, membre=self.membre).select_related("guichet")
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"])
+    def telecharger(self, request, guichet_slug, pk):
+        tache = self.get_object()
+        if not tache.fichier:
+            raise Http404
+        return FileResponse(tache.fichier.open("rb"), as_attachment=True, filename=tache.fichier.name.rsplit("/")[-1])
+
+
+class JournalViewSet(GuichetAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The audit log (admins): who changed what and when."""
+
+    serializer_class = JournalSerializer
+    permission_view = "journal.view"
+    permission_change = "journal.view"
+    filterset_fields = ["action", "cible_type", "cible_id"]
+
+    def tenant_queryset(self):
+        return selectors.journal_list(guichet=self.guichet)
+
+    @extend_schema(request=None, responses={202: TacheLanceeSerializer})
+    @action(detail=False, methods=["post"])
+    def exporter(self, request, guichet_slug):
+        tache = services.tache_lancer(
+            guichet=self.guichet, task=journal_exporter, libelle="Export du journal d'audit", acting_user=request.user
+        )
+        return tache_acceptee(tache)

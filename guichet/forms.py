@@ -1,0 +1,136 @@
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from acheteurs.models import Acheteur
+from entreprises.models import Entreprise
+
+from .enums import Role, Secteur
+from .models import PARAMETRES_MODIFIABLES, Parametres
+from .throttle import MESSAGE_BLOQUE, client_ip, login_blocked, login_failed, login_succeeded
+
+
+class ConnexionForm(AuthenticationForm):
+    """Sign-in by email, refused for a while after repeated failures (see ``guichet.throttle``)."""
+
+    error_messages = {
+        "invalid_login": "Adresse électronique ou mot de passe incorrect.",
+        "inactive": "Ce compte est désactivé.",
+    }
+
+    def clean_username(self):
+        # Emails are stored lower-cased: "Alice@Commune.fr" signs in as "alice@commune.fr".
+        return self.cleaned_data["username"].strip().lower()
+
+    def clean(self):
+        email = self.cleaned_data.get("username", "")
+        ip = client_ip(self.request)
+        if login_blocked(email, ip):
+            raise forms.ValidationError(MESSAGE_BLOQUE, code="throttled")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            login_failed(email, ip)
+            raise
+        login_succeeded(email, ip)
+        return cleaned
+
+
+class PourcentageField(forms.DecimalField):
+    """Shows and accepts a percentage (5 for 5 %) for a rate stored as a fraction (0.05)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", Decimal("0"))
+        kwargs.setdefault("max_value", Decimal("100"))
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("step", "0.01")
+
+    def prepare_value(self, value):
+        if isinstance(value, (Decimal, int, float, str)) and value != "" and not isinstance(value, bool):
+            try:
+                return (Decimal(str(value)) * 100).normalize()
+            except ArithmeticError:
+                return value
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        return None if value is None else value / 100
+
+
+class MembreForm(forms.Form):
+    role = forms.ChoiceField(label="Rôle", choices=Role.choices)
+    acheteur = forms.ModelChoiceField(
+        label="Acheteur représenté",
+        queryset=Acheteur.objects.none(),
+        required=False,
+        help_text="Pour le rôle acheteur.",
+    )
+    entreprise = forms.ModelChoiceField(
+        label="Entreprise représentée",
+        queryset=Entreprise.objects.none(),
+        required=False,
+        help_text="Pour le rôle entreprise.",
+    )
+
+    def __init__(self, *args, guichet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["acheteur"].queryset = Acheteur.objects.filter(guichet=guichet).actifs()
+        self.fields["entreprise"].queryset = Entreprise.objects.filter(guichet=guichet)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") == Role.ACHETEUR and not data.get("acheteur"):
+            self.add_error("acheteur", "Choisissez l'acheteur que ce membre représente.")
+        if data.get("role") == Role.ENTREPRISE and not data.get("entreprise"):
+            self.add_error("entreprise", "Choisissez l'entreprise que ce membre représente.")
+        return data
+
+
+class InvitationForm(MembreForm):
+    email = forms.EmailField(label="Adresse électronique")
+    field_order = ["email", "role", "acheteur", "entreprise"]
+
+
+RATE_FIELDS = {"taux_insertion", "plafond_formation_pct"}
+
+
+class ParametresForm(forms.ModelForm):
+    """The settings page: rates typed as percentages, one input per sector for the labour shares."""
+
+    class Meta:
+        model = Parametres
+        fields = [name for name in PARAMETRES_MODIFIABLES if name != "taux_main_oeuvre"]
+        field_classes = dict.fromkeys(RATE_FIELDS, PourcentageField)
+        labels = {
+            "taux_insertion": "Taux d'insertion (%)",
+            "plafond_formation_pct": "Plafond des heures de formation (% des heures dues)",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        table = self.instance.taux_main_oeuvre or {}
+        for secteur in Secteur:
+            self.fields[f"secteur_{secteur.value}"] = PourcentageField(
+                label=f"{secteur.label} (%)", initial=table.get(secteur.value)
+            )
+
+    @property
+    def champs_secteurs(self):
+        return [self[f"secteur_{s.value}"] for s in Secteur]
+
+    @property
+    def champs_generaux(self):
+        return [field for field in self if not field.name.startswith("secteur_")]
+
+    def changes(self):
+        """The cleaned values, with the sector table rebuilt, ready for ``parametres_update``."""
+        data = {name: value for name, value in self.cleaned_data.items() if not name.startswith("secteur_")}
+        data["taux_main_oeuvre"] = {s.value: str(self.cleaned_data[f"secteur_{s.value}"]) for s in Secteur}
+        return data
+
+    def _post_clean(self):
+        # Validation is the service's job (full_clean inside its transaction); the view shows its errors.
+        pass

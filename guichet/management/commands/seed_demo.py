@@ -1,0 +1,73 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from acheteurs.enums import TypeAcheteur
+from acheteurs.models import Acheteur
+from entreprises.enums import TypeStructure
+from entreprises.models import Entreprise
+from guichet.enums import Role
+from guichet.tenancy import guichet_scope
+
+from .create_guichet import ensure_guichet, ensure_member
+
+MOT_DE_PASSE_DEMO = "demo-clause-2026"
+
+# Two territories, so a newcomer can check that their data never mix.
+DEMO = [
+    {
+        "slug": "plie-metropole",
+        "nom": "PLIE de la Métropole",
+        "domaine": "metropole.demo",
+        "acheteur": ("Ville de Villeneuve", TypeAcheteur.COMMUNE, "21590009900015"),
+        "entreprise": ("Bâtir Ensemble", TypeStructure.CLASSIQUE, "73282932000074"),
+    },
+    {
+        "slug": "mde-vallee",
+        "nom": "Maison de l'emploi de la Vallée",
+        "domaine": "vallee.demo",
+        "acheteur": ("Vallée Habitat", TypeAcheteur.BAILLEUR_SOCIAL, "39234528200033"),
+        "entreprise": ("Net'Vallée Propreté", TypeStructure.CLASSIQUE, "44306184100047"),
+    },
+]
+PERSONNES = {
+    Role.ADMIN: ("Alice", "Administratrice"),
+    Role.FACILITATEUR: ("Fabien", "Facilitateur"),
+    Role.LECTEUR: ("Lou", "Lectrice"),
+    Role.ACHETEUR: ("Aline", "Acheteuse"),
+    Role.ENTREPRISE: ("Émile", "Entrepreneur"),
+}
+
+
+class Command(BaseCommand):
+    help = "Charge le territoire de démonstration (deux guichets, un membre par rôle) ; sans effet s'il existe."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        logins = []
+        for spec in DEMO:
+            guichet = ensure_guichet(slug=spec["slug"], nom=spec["nom"])
+            with guichet_scope(guichet.pk):
+                nom, type_acheteur, siret = spec["acheteur"]
+                acheteur, _ = Acheteur.objects.get_or_create(
+                    guichet=guichet, nom=nom, defaults={"type": type_acheteur, "siret": siret}
+                )
+                raison, type_structure, siret = spec["entreprise"]
+                entreprise, _ = Entreprise.objects.get_or_create(
+                    guichet=guichet, siret=siret, defaults={"raison_sociale": raison, "type_structure": type_structure}
+                )
+            for role, (prenom, nom) in PERSONNES.items():
+                email = f"{role}@{spec['domaine']}"
+                ensure_member(
+                    guichet=guichet,
+                    email=email,
+                    password=MOT_DE_PASSE_DEMO,
+                    role=role,
+                    prenom=prenom,
+                    nom=nom,
+                    acheteur=acheteur if role == Role.ACHETEUR else None,
+                    entreprise=entreprise if role == Role.ENTREPRISE else None,
+                )
+                logins.append((guichet, role, email))
+        self.stdout.write(f"Données de démonstration prêtes. Comptes (mot de passe : {MOT_DE_PASSE_DEMO}) :")
+        for guichet, role, email in logins:
+            self.stdout.write(f"  {guichet.nom:<34} {role:<13} {email}")

@@ -1,0 +1,355 @@
+import uuid
+from decimal import Decimal
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .enums import Arrondi, BonusCdi, ConversionSousTraitance, EtatTache, RegleVentilation, Role, Secteur
+from .permissions import role_has_perm
+from .tenancy import TenantModel, scoped_manager
+
+# Slugs that would shadow a top-level URL of the site (guichet pages live at /<slug>/…).
+SLUGS_RESERVES = {"api", "comptes", "guichets", "static", "media", "admin", "sante"}
+
+
+class UtilisateurManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        return self.create_user(email, password, is_staff=True, is_superuser=True, **extra)
+
+
+class Utilisateur(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with an email. What they may do depends on their Membre in each guichet."""
+
+    email = models.EmailField("adresse électronique", unique=True)
+    prenom = models.CharField("prénom", max_length=150, blank=True)
+    nom = models.CharField("nom", max_length=150, blank=True)
+    is_active = models.BooleanField("actif", default=True)
+    is_staff = models.BooleanField("équipe technique", default=False)
+    date_joined = models.DateTimeField("inscrit le", default=timezone.now)
+
+    objects = UtilisateurManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = "utilisateur"
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self):
+        return f"{self.prenom} {self.nom}".strip()
+
+    def get_short_name(self):
+        return self.prenom or self.email
+
+
+class Guichet(models.Model):
+    """The tenant: one territorial guichet unique de la clause sociale."""
+
+    slug = models.SlugField("identifiant d'adresse", max_length=60, unique=True)
+    nom = models.CharField("nom", max_length=200)
+    actif = models.BooleanField("actif", default=True)
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "guichet"
+        ordering = ["nom"]
+
+    def __str__(self):
+        return self.nom
+
+    def clean(self):
+        if self.slug in SLUGS_RESERVES:
+            raise ValidationError({"slug": f"L'identifiant « {self.slug} » est réservé, choisissez-en un autre."})
+
+
+def taux_main_oeuvre_defaut():
+    """Sector table of labour shares (domain.md §3)."""
+    return {
+        Secteur.BTP_GROS_OEUVRE: "0.50",
+        Secteur.BTP_SECOND_OEUVRE: "0.60",
+        Secteur.BTP_TRAVAUX_PUBLICS: "0.30",
+        Secteur.BTP_CHARPENTE_METALLIQUE: "0.20",
+        Secteur.ESPACES_VERTS: "0.60",
+        Secteur.PROPRETE: "0.80",
+        Secteur.COLLECTE_DECHETS: "0.55",
+        Secteur.SERVICES: "0.70",
+        Secteur.PRESTATIONS_INTELLECTUELLES: "0.80",
+        Secteur.FOURNITURES: "0.10",
+        Secteur.AUTRE: "0.50",
+    }
+
+
+def _fraction(**kwargs):
+    return models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        **kwargs,
+    )
+
+
+class Parametres(models.Model):
+    """The guichet's settings (domain.md): every rule marked *setting* reads its value here."""
+
+    guichet = models.OneToOneField(Guichet, on_delete=models.CASCADE, related_name="parametres", editable=False)
+    # Calibration (domain.md §3)
+    cout_horaire = models.DecimalField(
+        "coût horaire (€/h)",
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("25"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    taux_insertion = _fraction(verbose_name="taux d'insertion", default=Decimal("0.05"))
+    taux_main_oeuvre = models.JSONField("taux de main-d'œuvre par secteur", default=taux_main_oeuvre_defaut)
+    arrondi = models.CharField("arrondi des heures", max_length=10, choices=Arrondi, default=Arrondi.NEAREST)
+    seuil_minimum_heures = models.DecimalField(
+        "seuil minimum (heures)",
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("35"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    recalcul_sur_montant_attribue = models.BooleanField("recalcul sur le montant attribué", default=True)
+    # Counting (domain.md §4)
+    conversion_sous_traitance = models.CharField(
+        "conversion de la sous-traitance en heures",
+        max_length=20,
+        choices=ConversionSousTraitance,
+        default=ConversionSousTraitance.MONTANT_MO,
+    )
+    taux_horaire_forfaitaire = models.DecimalField(
+        "taux horaire forfaitaire (€/h)",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Utilisé quand la conversion est « taux forfaitaire ».",
+    )
+    formation_comptee = models.BooleanField("heures de formation comptées", default=True)
+    plafond_formation_pct = _fraction(
+        verbose_name="plafond des heures de formation",
+        null=True,
+        blank=True,
+        help_text="Part des heures dues ; vide : pas de plafond.",
+    )
+    delai_grace_jours = models.PositiveIntegerField("délai de grâce (jours)", default=0)
+    bonus_cdi = models.CharField("valorisation des CDI", max_length=20, choices=BonusCdi, default=BonusCdi.AUCUN)
+    bonus_cdi_heures = models.DecimalField(
+        "forfait d'heures par CDI",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    bonus_cdi_annees_max = models.PositiveSmallIntegerField(
+        "durée restante valorisée au plus (années)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+    )
+    regle_ventilation = models.CharField(
+        "règle de ventilation", max_length=10, choices=RegleVentilation, default=RegleVentilation.ECHEANCE
+    )
+    # Eligibility, outcomes, personal data (domain.md §6, §7, §10)
+    validite_eligibilite_mois = models.PositiveSmallIntegerField(
+        "validité d'une éligibilité (mois)", default=24, validators=[MinValueValidator(1)]
+    )
+    delai_sortie_mois = models.PositiveSmallIntegerField(
+        "sortie à mesurer après (mois)", default=6, validators=[MinValueValidator(1)]
+    )
+    conservation_mois = models.PositiveSmallIntegerField(
+        "conservation des données personnelles (mois)", default=24, validators=[MinValueValidator(1)]
+    )
+    # Reporting (domain.md §9)
+    seuil_petits_effectifs = models.PositiveSmallIntegerField("seuil des petits effectifs", default=5)
+    heures_etp = models.DecimalField(
+        "heures par ETP",
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("1607"),
+        validators=[MinValueValidator(Decimal("1"))],
+    )
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "paramètres"
+        verbose_name_plural = "paramètres"
+
+    def __str__(self):
+        return f"Paramètres de {self.guichet_id}"
+
+    def clean(self):
+        errors = {}
+        table = self.taux_main_oeuvre
+        if not isinstance(table, dict):
+            errors["taux_main_oeuvre"] = "La table des taux de main-d'œuvre doit associer un taux à chaque secteur."
+        else:
+            unknown = sorted(set(table) - set(Secteur.values))
+            missing = [s for s in Secteur.values if s not in table]
+            if unknown:
+                errors["taux_main_oeuvre"] = f"Secteur inconnu : {', '.join(unknown)}."
+            elif missing:
+                errors["taux_main_oeuvre"] = f"Taux manquant pour le secteur : {', '.join(missing)}."
+            else:
+                cleaned = {}
+                for secteur, value in table.items():
+                    try:
+                        rate = Decimal(str(value))
+                    except ArithmeticError:
+                        rate = None
+                    if rate is None or not rate.is_finite() or not Decimal("0") <= rate <= Decimal("1"):
+                        errors["taux_main_oeuvre"] = (
+                            f"Le taux du secteur « {Secteur(secteur).label} » doit être compris entre 0 et 1."
+                        )
+                        break
+                    cleaned[secteur] = str(rate.normalize() if rate else Decimal("0"))
+                else:
+                    self.taux_main_oeuvre = cleaned
+        if (
+            self.conversion_sous_traitance == ConversionSousTraitance.TAUX_FORFAITAIRE
+            and not self.taux_horaire_forfaitaire
+        ):
+            errors["taux_horaire_forfaitaire"] = "Indiquez le taux horaire forfaitaire utilisé pour la conversion."
+        if self.bonus_cdi == BonusCdi.HEURES_FORFAITAIRES and self.bonus_cdi_heures is None:
+            errors["bonus_cdi_heures"] = "Indiquez le forfait d'heures accordé par CDI."
+        if self.bonus_cdi == BonusCdi.DUREE_RESTANTE and self.bonus_cdi_annees_max is None:
+            errors["bonus_cdi_annees_max"] = "Indiquez le nombre d'années au plus valorisées pour un CDI."
+        if errors:
+            raise ValidationError(errors)
+
+
+# Every setting an admin may change (the page, the API and the service share this list).
+PARAMETRES_MODIFIABLES = [
+    f.name for f in Parametres._meta.local_fields if f.editable and f.name not in {"id", "guichet"}
+]
+
+
+class MembreQuerySet(models.QuerySet):
+    def actifs(self):
+        return self.filter(actif=True)
+
+
+class Membre(TenantModel):
+    """A user's place in one guichet: a role, and for buyers and companies the record they act for."""
+
+    guichet = models.ForeignKey(Guichet, on_delete=models.CASCADE, related_name="membres", editable=False)
+    utilisateur = models.ForeignKey(Utilisateur, on_delete=models.CASCADE, related_name="membres")
+    role = models.CharField("rôle", max_length=20, choices=Role)
+    acheteur = models.ForeignKey(
+        "acheteurs.Acheteur", on_delete=models.PROTECT, null=True, blank=True, related_name="membres"
+    )
+    entreprise = models.ForeignKey(
+        "entreprises.Entreprise", on_delete=models.PROTECT, null=True, blank=True, related_name="membres"
+    )
+    actif = models.BooleanField("actif", default=True)
+    cree_le = models.DateTimeField("ajouté le", auto_now_add=True)
+
+    objects = scoped_manager(MembreQuerySet)
+
+    class Meta:
+        verbose_name = "membre"
+        ordering = ["utilisateur__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["guichet", "utilisateur"], name="membre_unique_par_guichet"),
+            models.CheckConstraint(
+                condition=(Q(role=Role.ACHETEUR) & Q(acheteur__isnull=False))
+                | (~Q(role=Role.ACHETEUR) & Q(acheteur__isnull=True)),
+                name="membre_acheteur_si_role_acheteur",
+            ),
+            models.CheckConstraint(
+                condition=(Q(role=Role.ENTREPRISE) & Q(entreprise__isnull=False))
+                | (~Q(role=Role.ENTREPRISE) & Q(entreprise__isnull=True)),
+                name="membre_entreprise_si_role_entreprise",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.utilisateur} ({self.get_role_display()})"
+
+    def clean(self):
+        if self.role == Role.ACHETEUR and not self.acheteur_id:
+            raise ValidationError({"acheteur": "Un membre acheteur doit être rattaché à un acheteur du guichet."})
+        if self.role == Role.ENTREPRISE and not self.entreprise_id:
+            raise ValidationError(
+                {"entreprise": "Un membre entreprise doit être rattaché à une entreprise du guichet."}
+            )
+        if self.role != Role.ACHETEUR:
+            self.acheteur = None
+        if self.role != Role.ENTREPRISE:
+            self.entreprise = None
+
+    def has_perm(self, code):
+        return self.actif and role_has_perm(self.role, code)
+
+
+class JournalAudit(TenantModel):
+    """Who changed what, written by services in the same transaction as the change."""
+
+    guichet = models.ForeignKey(Guichet, on_delete=models.CASCADE, related_name="+", editable=False)
+    acteur = models.ForeignKey(Utilisateur, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField("action", max_length=80)
+    cible_type = models.CharField("type d'objet", max_length=80)
+    cible_id = models.CharField("identifiant de l'objet", max_length=64)
+    cible_libelle = models.CharField("objet", max_length=255, blank=True)
+    details = models.JSONField("détails", default=dict, blank=True)
+    cree_le = models.DateTimeField("date", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "entrée du journal"
+        verbose_name_plural = "journal d'audit"
+        ordering = ["-cree_le", "-id"]
+        indexes = [models.Index(fields=["guichet", "-cree_le"], name="journal_guichet_date")]
+
+
+class Tache(TenantModel):
+    """A long task (import, recompute, PDF, export): state and progress kept so the API can answer."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    guichet = models.ForeignKey(Guichet, on_delete=models.CASCADE, related_name="+", editable=False)
+    type = models.CharField("type", max_length=60)
+    libelle = models.CharField("libellé", max_length=200)
+    etat = models.CharField("état", max_length=12, choices=EtatTache, default=EtatTache.EN_ATTENTE)
+    progression = models.PositiveSmallIntegerField("progression (%)", default=0, validators=[MaxValueValidator(100)])
+    resultat = models.JSONField("résultat", null=True, blank=True)
+    erreur = models.TextField("erreur", null=True, blank=True)  # noqa: DJ001 (the API answers null, not "")
+    fichier = models.FileField("fichier produit", upload_to="taches/", blank=True)
+    cree_par = models.ForeignKey(Utilisateur, on_delete=models.SET_NULL, null=True, related_name="+")
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+    maj_le = models.DateTimeField("mise à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "tâche"
+        ordering = ["-cree_le"]
+
+    def __str__(self):
+        return self.libelle
+
+    @property
+    def finie(self):
+        return self.etat in {EtatTache.TERMINE, EtatTache.ECHEC}

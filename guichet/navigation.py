@@ -1,0 +1,41 @@
+"""The guichet's navigation: one entry per section, shown when the member's role has its permission.
+
+Apps add their sections here as they land, in the order facilitators work.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class Entree:
+    libelle: str
+    url_name: str
+    permission: str
+    administration: bool = False
+
+
+ENTREES = [
+    Entree("Accueil", "guichet_accueil", "guichet.view"),
+    Entree("Membres", "membres", "membres.change", administration=True),
+    Entree("Paramètres", "parametres", "parametres.change", administration=True),
+    Entree("Journal d'audit", "journal", "journal.view", administration=True),
+]
+
+
+def navigation(request):
+    membre, guichet = getattr(request, "membre", None), getattr(request, "guichet", None)
+    if membre is None:
+        return []
+    current = request.resolver_match.url_name if request.resolver_match else None
+    return [
+        {
+            "libelle": entree.libelle,
+            "url": reverse(entree.url_name, kwargs={"guichet_slug": guichet.slug}),
+            "actif": entree.url_name == current,
+            "administration": entree.administration,
+        }
+        for entree in ENTREES
+        if membre.has_perm(entree.permission)
+    ]

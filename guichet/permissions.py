@@ -1,0 +1,50 @@
+"""Roles map to permission codes (architecture.md, tenancy §6; api.md "Who may do what").
+
+One table, checked by one view mixin (``guichet.views.GuichetMixin``) and one DRF permission class
+(``guichet.api.permissions.GuichetPermission``). What a buyer or a company may see *within* a code
+(its own records only) is enforced by the selectors, which start from ``request.membre``.
+"""
+
+from .enums import Role
+
+# Reading what every member of a guichet shares: the aggregates, marchés, lots and their progress.
+LECTURE_COMMUNE = {
+    "guichet.view",
+    "taches.view",
+    "marches.view",
+    "reporting.view",
+}
+LECTURE_INTERNE = LECTURE_COMMUNE | {
+    "acheteurs.view",
+    "conventions.view",
+    "entreprises.view",
+}
+EDITION_METIER = {
+    "acheteurs.change",
+    "conventions.change",
+    "marches.change",
+    "entreprises.change",
+    "publics.view",
+    "publics.change",
+    "releves.view",
+    "releves.change",
+    "releves.validate",
+    "reporting.generate",
+    "taches.view_all",
+}
+
+ROLE_PERMISSIONS = {
+    Role.ADMIN: LECTURE_INTERNE
+    | EDITION_METIER
+    | {"parametres.view", "parametres.change", "membres.view", "membres.change", "journal.view"},
+    Role.FACILITATEUR: LECTURE_INTERNE | EDITION_METIER,
+    Role.LECTEUR: LECTURE_INTERNE,
+    # Own acheteur, conventions, marchés, lots, suivis, indicators and bilans (selectors restrict).
+    Role.ACHETEUR: LECTURE_COMMUNE | {"acheteurs.view", "conventions.view"},
+    # Own entreprise, lots, relevés, contracts (selectors restrict); may edit its draft relevés.
+    Role.ENTREPRISE: LECTURE_COMMUNE | {"entreprises.view", "releves.view", "releves.change"},
+}
+
+
+def role_has_perm(role, code):
+    return code in ROLE_PERMISSIONS.get(role, ())

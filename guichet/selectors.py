@@ -1,0 +1,28 @@
+"""Reads of the guichet app. Tenant reads start from the guichet (or run inside its scope)."""
+
+from .models import Guichet, JournalAudit, Membre, Parametres, Tache
+
+
+def guichets_of_user(*, user):
+    """The guichets where the user is an active member: the one cross-tenant read, bound to the user."""
+    return Guichet.objects.filter(actif=True, membres__utilisateur=user, membres__actif=True).distinct()
+
+
+def parametres_of(*, guichet) -> Parametres:
+    return Parametres.objects.get(guichet=guichet)
+
+
+def membres_list(*, guichet):
+    return Membre.objects.filter(guichet=guichet).select_related("utilisateur", "acheteur", "entreprise")
+
+
+def journal_list(*, guichet):
+    return JournalAudit.objects.filter(guichet=guichet).select_related("acteur")
+
+
+def taches_visible(*, guichet, membre):
+    """Admins and facilitators follow every task of the guichet; other members only their own."""
+    taches = Tache.objects.filter(guichet=guichet)
+    if not membre.has_perm("taches.view_all"):
+        taches = taches.filter(cree_par_id=membre.utilisateur_id)
+    return taches

@@ -1,0 +1,172 @@
+"""Writes of the guichet app: guichets, settings, members and invitations, long tasks."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from kombu.exceptions import OperationalError
+
+from .audit import audit
+from .enums import EtatTache, Role
+from .models import PARAMETRES_MODIFIABLES, Guichet, Membre, Parametres, Tache, Utilisateur
+from .tenancy import ensure_same_guichet, guichet_scope
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def guichet_create(*, slug, nom, acting_user=None) -> Guichet:
+    guichet = Guichet(slug=slug, nom=nom)
+    guichet.full_clean()
+    guichet.save()
+    with guichet_scope(guichet.pk):
+        parametres = Parametres(guichet=guichet)
+        parametres.full_clean()
+        parametres.save()
+        audit(guichet=guichet, acteur=acting_user, action="guichet.create", cible=guichet)
+    return guichet
+
+
+@transaction.atomic
+def parametres_update(*, guichet, acting_user, **changes) -> Parametres:
+    parametres = Parametres.objects.select_for_update().get(guichet=guichet)
+    unknown = set(changes) - set(PARAMETRES_MODIFIABLES)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Ce paramètre n'existe pas."))
+    before = {name: _jsonable(getattr(parametres, name)) for name in changes}
+    for name, value in changes.items():
+        setattr(parametres, name, value)
+    parametres.full_clean()
+    parametres.save()
+    after = {name: _jsonable(getattr(parametres, name)) for name in changes}
+    diff = {name: [before[name], after[name]] for name in changes if before[name] != after[name]}
+    if diff:
+        audit(guichet=guichet, acteur=acting_user, action="parametres.update", cible=parametres, changements=diff)
+    return parametres
+
+
+def _jsonable(value):
+    return value if isinstance(value, (dict, list, bool, int, type(None))) else str(value)
+
+
+def _bind(membre, *, role, acheteur, entreprise):
+    membre.role = role
+    membre.acheteur = acheteur if role == Role.ACHETEUR else None
+    membre.entreprise = entreprise if role == Role.ENTREPRISE else None
+
+
+@transaction.atomic
+def membre_invite(*, guichet, email, role, acheteur=None, entreprise=None, acting_user) -> Membre:
+    """Add a member; an unknown email gets an account and an invitation to choose a password."""
+    ensure_same_guichet(guichet, acheteur, entreprise)
+    email = Utilisateur.objects.normalize_email(email).lower()
+    utilisateur = Utilisateur.objects.filter(email=email).first()
+    nouveau = utilisateur is None
+    if nouveau:
+        utilisateur = Utilisateur(email=email)
+        utilisateur.set_unusable_password()
+        utilisateur.full_clean()
+        utilisateur.save()
+    elif Membre.objects.filter(utilisateur=utilisateur).exists():
+        raise ValidationError({"email": "Cette personne est déjà membre du guichet."})
+    membre = Membre(guichet=guichet, utilisateur=utilisateur)
+    _bind(membre, role=role, acheteur=acheteur, entreprise=entreprise)
+    membre.full_clean()
+    membre.save()
+    audit(guichet=guichet, acteur=acting_user, action="membre.invite", cible=membre, role=role, nouveau_compte=nouveau)
+    transaction.on_commit(lambda: envoyer_invitation(membre=membre, nouveau_compte=nouveau, acting_user=acting_user))
+    return membre
+
+
+def lien_choix_mot_de_passe(utilisateur):
+    uid = urlsafe_base64_encode(force_bytes(utilisateur.pk))
+    token = default_token_generator.make_token(utilisateur)
+    return settings.SITE_URL + reverse("invitation", kwargs={"uidb64": uid, "token": token})
+
+
+def envoyer_invitation(*, membre, nouveau_compte, acting_user):
+    """Email the invitation: new accounts get a link to choose their password (valid three days)."""
+    context = {
+        "guichet": membre.guichet,
+        "membre": membre,
+        "invite_par": acting_user,
+        "lien": lien_choix_mot_de_passe(membre.utilisateur)
+        if nouveau_compte or not membre.utilisateur.has_usable_password()
+        else settings.SITE_URL + reverse("connexion"),
+        "nouveau_compte": nouveau_compte,
+    }
+    send_mail(
+        subject=f"Invitation au guichet {membre.guichet.nom}",
+        message=render_to_string("emails/invitation.txt", context),
+        from_email=None,
+        recipient_list=[membre.utilisateur.email],
+    )
+
+
+def _check_not_last_admin(membre, *, new_role=None, deactivate=False):
+    if membre.role != Role.ADMIN or not membre.actif:
+        return
+    if new_role == Role.ADMIN and not deactivate:
+        return
+    others = Membre.objects.actifs().filter(role=Role.ADMIN).exclude(pk=membre.pk)
+    if not others.exists():
+        raise ValidationError("Le guichet doit garder au moins un administrateur actif.")
+
+
+@transaction.atomic
+def membre_update(*, membre, role, acheteur=None, entreprise=None, acting_user) -> Membre:
+    ensure_same_guichet(membre.guichet, acheteur, entreprise)
+    _check_not_last_admin(membre, new_role=role)
+    avant = membre.role
+    _bind(membre, role=role, acheteur=acheteur, entreprise=entreprise)
+    membre.full_clean()
+    membre.save()
+    audit(guichet=membre.guichet, acteur=acting_user, action="membre.update", cible=membre, role=[avant, role])
+    return membre
+
+
+@transaction.atomic
+def membre_set_actif(*, membre, actif, acting_user) -> Membre:
+    if not actif:
+        _check_not_last_admin(membre, deactivate=True)
+    membre.actif = actif
+    membre.save(update_fields=["actif"])
+    action = "membre.reactivate" if actif else "membre.deactivate"
+    audit(guichet=membre.guichet, acteur=acting_user, action=action, cible=membre)
+    return membre
+
+
+@transaction.atomic
+def membre_delete(*, membre, acting_user) -> None:
+    _check_not_last_admin(membre, deactivate=True)
+    audit(guichet=membre.guichet, acteur=acting_user, action="membre.delete", cible=membre)
+    membre.delete()
+
+
+def tache_lancer(*, guichet, task, libelle, acting_user, args=(), **kwargs) -> Tache:
+    """Record a long task and send it to the workers once the surrounding transaction commits."""
+    tache = Tache.objects.create(
+        guichet=guichet, type=task.name.rsplit(".", 1)[-1], libelle=libelle, cree_par=acting_user
+    )
+
+    def envoyer():
+        try:
+            task.apply_async(args=(guichet.pk, *args), kwargs={**kwargs, "tache_id": str(tache.pk)})
+        except OperationalError:
+            # The broker is unreachable: say so on the task instead of failing the page.
+            logger.exception("Envoi de la tâche %s impossible", tache.pk)
+            with guichet_scope(guichet.pk):
+                Tache.objects.filter(pk=tache.pk, etat=EtatTache.EN_ATTENTE).update(
+                    etat=EtatTache.ECHEC,
+                    erreur="Le service des tâches est indisponible : relancez l'opération dans quelques minutes.",
+                )
+
+    transaction.on_commit(envoyer)
+    return tache

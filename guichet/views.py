@@ -1,0 +1,238 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse, reverse_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from . import selectors, services
+from .forms import ConnexionForm, InvitationForm, MembreForm, ParametresForm
+from .tasks import journal_exporter
+
+
+def add_service_errors(form, error: ValidationError):
+    """Show a service's ValidationError on the form: on its field when the form has it, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class GuichetMixin(LoginRequiredMixin):
+    """Every guichet page: ``self.guichet`` and ``self.membre`` from the middleware, and one permission code.
+
+    The middleware has already answered 404 to non-members; a member whose role lacks
+    ``permission_required`` gets 403.
+    """
+
+    permission_required: str = "guichet.view"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.guichet, self.membre = request.guichet, request.membre
+        if self.membre is None:
+            raise Http404
+        if not self.membre.has_perm(self.permission_required):
+            raise PermissionDenied("Votre rôle ne donne pas accès à cette page.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def url(self, name, **kwargs):
+        return reverse(name, kwargs={"guichet_slug": self.guichet.slug, **kwargs})
+
+
+# --- Accounts -------------------------------------------------------------------------------------
+
+
+class ConnexionView(auth_views.LoginView):
+    form_class = ConnexionForm
+    template_name = "comptes/connexion.html"
+    redirect_authenticated_user = True
+
+
+class MotDePasseOubliView(auth_views.PasswordResetView):
+    template_name = "comptes/mot_de_passe_oubli.html"
+    email_template_name = "emails/mot_de_passe.txt"
+    subject_template_name = "emails/mot_de_passe_sujet.txt"
+    success_url = reverse_lazy("mot_de_passe_envoye")
+    extra_email_context = {"site_url": settings.SITE_URL}
+
+
+class MotDePasseNouveauView(auth_views.PasswordResetConfirmView):
+    template_name = "comptes/mot_de_passe_nouveau.html"
+    success_url = reverse_lazy("mot_de_passe_termine")
+
+
+class InvitationAccepterView(MotDePasseNouveauView):
+    """The link of an invitation email: the new member chooses a password, then signs in."""
+
+    template_name = "comptes/invitation.html"
+
+
+# --- Guichets -------------------------------------------------------------------------------------
+
+
+def accueil_site(request):
+    return redirect("mes_guichets" if request.user.is_authenticated else "connexion")
+
+
+class MesGuichetsView(LoginRequiredMixin, TemplateView):
+    template_name = "guichet/mes_guichets.html"
+
+    def get(self, request, *args, **kwargs):
+        guichets = list(selectors.guichets_of_user(user=request.user))
+        if len(guichets) == 1:
+            return redirect("guichet_accueil", guichet_slug=guichets[0].slug)
+        return self.render_to_response({"guichets": guichets})
+
+
+class GuichetAccueilView(GuichetMixin, TemplateView):
+    template_name = "guichet/accueil.html"
+
+
+# --- Members (admins) -----------------------------------------------------------------------------
+
+
+class MembresView(GuichetMixin, TemplateView):
+    """The member list; posting the form invites someone."""
+
+    permission_required = "membres.change"
+    template_name = "guichet/membres.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            "membres": selectors.membres_list(guichet=self.guichet),
+            "form": kwargs.get("form") or InvitationForm(guichet=self.guichet),
+        }
+
+    def post(self, request, guichet_slug):
+        form = InvitationForm(request.POST, guichet=self.guichet)
+        if form.is_valid():
+            try:
+                membre = services.membre_invite(guichet=self.guichet, acting_user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Invitation envoyée à {membre.utilisateur.email}.")
+                return redirect(self.url("membres"))
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class MembreModifierView(GuichetMixin, TemplateView):
+    permission_required = "membres.change"
+    template_name = "guichet/membre_modifier.html"
+
+    def get_membre(self):
+        return get_object_or_404(selectors.membres_list(guichet=self.guichet), pk=self.kwargs["pk"])
+
+    def get(self, request, guichet_slug, pk):
+        membre = self.get_membre()
+        form = MembreForm(
+            guichet=self.guichet,
+            initial={"role": membre.role, "acheteur": membre.acheteur, "entreprise": membre.entreprise},
+        )
+        return self.render_to_response({"form": form, "cible": membre})
+
+    def post(self, request, guichet_slug, pk):
+        membre = self.get_membre()
+        form = MembreForm(request.POST, guichet=self.guichet)
+        if form.is_valid():
+            try:
+                services.membre_update(membre=membre, acting_user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Rôle de {membre.utilisateur.email} mis à jour.")
+                return redirect(self.url("membres"))
+        return self.render_to_response({"form": form, "cible": membre}, status=400)
+
+
+class MembreActivationView(GuichetMixin, View):
+    """POST only: deactivate or reactivate a member (``actif`` = 0 or 1)."""
+
+    permission_required = "membres.change"
+
+    def post(self, request, guichet_slug, pk):
+        membre = get_object_or_404(selectors.membres_list(guichet=self.guichet), pk=pk)
+        actif = request.POST.get("actif") == "1"
+        try:
+            services.membre_set_actif(membre=membre, actif=actif, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            etat = "réactivé" if actif else "désactivé"
+            messages.success(request, f"Membre {membre.utilisateur.email} {etat}.")
+        return redirect(self.url("membres"))
+
+
+# --- Settings (admins) ----------------------------------------------------------------------------
+
+
+class ParametresPageView(GuichetMixin, TemplateView):
+    permission_required = "parametres.change"
+    template_name = "guichet/parametres.html"
+
+    def get(self, request, guichet_slug):
+        form = ParametresForm(instance=selectors.parametres_of(guichet=self.guichet))
+        return self.render_to_response({"form": form})
+
+    def post(self, request, guichet_slug):
+        form = ParametresForm(request.POST, instance=selectors.parametres_of(guichet=self.guichet))
+        if form.is_valid():
+            try:
+                services.parametres_update(guichet=self.guichet, acting_user=request.user, **form.changes())
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Paramètres enregistrés.")
+                return redirect(self.url("parametres"))
+        return self.render_to_response({"form": form}, status=400)
+
+
+# --- Audit log and long tasks ---------------------------------------------------------------------
+
+
+class JournalView(GuichetMixin, TemplateView):
+    permission_required = "journal.view"
+    template_name = "guichet/journal.html"
+
+    def get_context_data(self, **kwargs):
+        page = Paginator(selectors.journal_list(guichet=self.guichet), 50).get_page(self.request.GET.get("page"))
+        return {"page": page}
+
+
+class JournalExporterView(GuichetMixin, View):
+    permission_required = "journal.view"
+
+    def post(self, request, guichet_slug):
+        tache = services.tache_lancer(
+            guichet=self.guichet, task=journal_exporter, libelle="Export du journal d'audit", acting_user=request.user
+        )
+        return redirect(self.url("tache", pk=tache.pk))
+
+
+class TacheView(GuichetMixin, TemplateView):
+    """A long task's progress; htmx polls the fragment until the task is finished."""
+
+    permission_required = "taches.view"
+
+    def get_template_names(self):
+        return ["components/tache.html"] if self.request.htmx else ["guichet/tache.html"]
+
+    def get_context_data(self, **kwargs):
+        taches = selectors.taches_visible(guichet=self.guichet, membre=self.membre)
+        return {"tache": get_object_or_404(taches, pk=self.kwargs["pk"])}
+
+
+class TacheTelechargerView(GuichetMixin, View):
+    permission_required = "taches.view"
+
+    def get(self, request, guichet_slug, pk):
+        tache = get_object_or_404(selectors.taches_visible(guichet=self.guichet, membre=self.membre), pk=pk)
+        if not tache.fichier:
+            raise Http404
+        return FileResponse(tache.fichier.open("rb"), as_attachment=True, filename=tache.fichier.name.rsplit("/")[-1])

@@ -1,0 +1,124 @@
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from guichet.enums import Role
+from guichet.models import Membre, Parametres, Tache
+
+
+def page(name, territoire, **kwargs):
+    return reverse(name, kwargs={"guichet_slug": territoire.slug, **kwargs})
+
+
+def test_a_member_of_one_guichet_gets_404_on_every_page_of_the_other(client, deux_guichets):
+    a, b = deux_guichets
+    client.force_login(a.membres[Role.ADMIN].utilisateur)
+    for name in ["guichet_accueil", "membres", "parametres", "journal"]:
+        assert client.get(page(name, b)).status_code == 404, name
+
+
+@pytest.mark.parametrize(("name", "method"), [("membre_modifier", "get"), ("membre_activation", "post")])
+def test_member_pages_with_a_foreign_id_are_404(client, deux_guichets, name, method):
+    a, b = deux_guichets
+    client.force_login(a.membres[Role.ADMIN].utilisateur)
+    response = getattr(client, method)(page(name, a, pk=b.membres[Role.LECTEUR].pk), {"actif": "0"})
+    assert response.status_code == 404
+    with b.scope():
+        assert Membre.objects.get(pk=b.membres[Role.LECTEUR].pk).actif
+
+
+@pytest.mark.parametrize("name", ["tache", "tache_telecharger", "api:tache-detail", "api:tache-telecharger"])
+def test_task_of_another_guichet_is_404(client, deux_guichets, name):
+    a, b = deux_guichets
+    with b.scope():
+        tache = Tache.objects.create(guichet=b.guichet, type="t", libelle="t", etat="termine")
+        tache.fichier.save("b.csv", ContentFile(b"secret"), save=True)
+    client.force_login(a.membres[Role.ADMIN].utilisateur)
+    assert client.get(page(name, a, pk=tache.pk)).status_code == 404
+
+
+def test_home_shows_the_navigation_of_the_role(client, guichet_a):
+    client.force_login(guichet_a.membres[Role.ADMIN].utilisateur)
+    text = client.get(page("guichet_accueil", guichet_a)).text
+    assert "Paramètres" in text and "Membres" in text and "Journal d&#x27;audit" in text
+    client.force_login(guichet_a.membres[Role.LECTEUR].utilisateur)
+    text = client.get(page("guichet_accueil", guichet_a)).text
+    assert "Paramètres" not in text and "Membres" not in text
+
+
+def test_settings_page_shows_percentages_and_french_errors(client, guichet_a):
+    client.force_login(guichet_a.membres[Role.ADMIN].utilisateur)
+    response = client.get(page("parametres", guichet_a))
+    assert 'name="taux_insertion"' in response.text and 'value="5"' in response.text
+    data = {
+        "cout_horaire": "-3",
+        "taux_insertion": "150",
+        "arrondi": "nearest",
+        "seuil_minimum_heures": "35",
+        "conversion_sous_traitance": "montant_mo",
+        "delai_grace_jours": "0",
+        "bonus_cdi": "aucun",
+        "regle_ventilation": "echeance",
+        "validite_eligibilite_mois": "24",
+        "delai_sortie_mois": "6",
+        "conservation_mois": "24",
+        "seuil_petits_effectifs": "5",
+        "heures_etp": "1607",
+    }
+    response = client.post(page("parametres", guichet_a), data)
+    assert response.status_code == 400
+    assert "Assurez-vous que cette valeur est inférieure ou égale à 100." in response.text
+    assert "Ce champ est obligatoire." in response.text  # the sector rates
+    with guichet_a.scope():
+        assert Parametres.objects.get().cout_horaire == 25
+
+
+def test_settings_page_saves_percentages_as_fractions(client, guichet_a):
+    client.force_login(guichet_a.membres[Role.ADMIN].utilisateur)
+    from guichet.enums import Secteur
+
+    data = {
+        "cout_horaire": "30",
+        "taux_insertion": "7",
+        "arrondi": "ceil",
+        "seuil_minimum_heures": "35",
+        "conversion_sous_traitance": "taux_forfaitaire",
+        "taux_horaire_forfaitaire": "40",
+        "delai_grace_jours": "15",
+        "bonus_cdi": "aucun",
+        "regle_ventilation": "prorata",
+        "validite_eligibilite_mois": "24",
+        "delai_sortie_mois": "6",
+        "conservation_mois": "24",
+        "seuil_petits_effectifs": "5",
+        "heures_etp": "1607",
+        "formation_comptee": "on",
+    }
+    data |= {f"secteur_{s.value}": "50" for s in Secteur}
+    data["secteur_proprete"] = "80"
+    response = client.post(page("parametres", guichet_a), data)
+    assert response.status_code == 302
+    with guichet_a.scope():
+        p = Parametres.objects.get()
+    assert str(p.taux_insertion) == "0.0700" and p.arrondi == "ceil" and p.regle_ventilation == "prorata"
+    assert p.taux_main_oeuvre["proprete"] == "0.8" and p.delai_grace_jours == 15
+
+
+def test_admin_changes_a_role_and_deactivates_a_member(client, guichet_a):
+    client.force_login(guichet_a.membres[Role.ADMIN].utilisateur)
+    lecteur = guichet_a.membres[Role.LECTEUR]
+    assert client.post(page("membre_modifier", guichet_a, pk=lecteur.pk), {"role": "facilitateur"}).status_code == 302
+    assert client.post(page("membre_activation", guichet_a, pk=lecteur.pk), {"actif": "0"}).status_code == 302
+    with guichet_a.scope():
+        lecteur.refresh_from_db()
+    assert lecteur.role == Role.FACILITATEUR and not lecteur.actif
+    client.force_login(lecteur.utilisateur)
+    assert client.get(page("guichet_accueil", guichet_a)).status_code == 404
+
+
+def test_pages_carry_a_content_security_policy_without_inline_scripts(client, guichet_a):
+    client.force_login(guichet_a.membres[Role.ADMIN].utilisateur)
+    response = client.get(page("guichet_accueil", guichet_a))
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "<script>" not in response.text
