@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.urls import include, path
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
@@ -9,6 +12,11 @@ router.register("membres", views.MembreViewSet, basename="membre")
 router.register("taches", views.TacheViewSet, basename="tache")
 router.register("journal", views.JournalViewSet, basename="journal")
 
+# Swagger UI sets inline styles on its elements: allow them on this page only (scripts stay 'self').
+docs_view = csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]})(
+    SpectacularSwaggerSplitView.as_view(url_name="api:schema")
+)
+
 app_name = "api"
 guichet_urlpatterns = [
     path("parametres/", views.ParametresView.as_view(), name="parametres"),
@@ -17,6 +25,6 @@ guichet_urlpatterns = [
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", docs_view, name="docs"),
     path("guichets/<slug:guichet_slug>/", include(guichet_urlpatterns)),
 ]

@@ -122,3 +122,17 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts(client, gu
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert "<script>" not in response.text
+
+
+def test_a_member_of_two_guichets_chooses_among_them_only(client, deux_guichets):
+    a, b = deux_guichets
+    from guichet import services
+
+    user = a.membres[Role.LECTEUR].utilisateur
+    with b.scope():
+        services.membre_invite(guichet=b.guichet, email=user.email, role=Role.LECTEUR, acting_user=None)
+    client.force_login(user)
+    text = client.get(reverse("mes_guichets")).text
+    assert "Guichet A" in text and "Guichet B" in text
+    client.force_login(a.membres[Role.ADMIN].utilisateur)
+    assert client.get(reverse("mes_guichets"))["Location"] == page("guichet_accueil", a)
