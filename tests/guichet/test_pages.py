@@ -136,3 +136,19 @@ def test_a_member_of_two_guichets_chooses_among_them_only(client, deux_guichets)
     assert "Guichet A" in text and "Guichet B" in text
     client.force_login(a.membres[Role.ADMIN].utilisateur)
     assert client.get(reverse("mes_guichets"))["Location"] == page("guichet_accueil", a)
+
+
+@pytest.mark.parametrize("name", ["membres", "api:membre-list"])
+def test_member_lists_answer_in_a_constant_number_of_queries(client, guichet_a, django_assert_max_num_queries, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ..factories import MembreFactory
+
+    client.force_login(guichet_a.membres[Role.ADMIN].utilisateur)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(page(name, guichet_a)).status_code == 200
+    with guichet_a.scope():
+        MembreFactory.create_batch(20, guichet=guichet_a.guichet, acheteur_lie=True)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(page(name, guichet_a)).status_code == 200
