@@ -8,7 +8,7 @@ from entreprises.models import Entreprise
 
 from .enums import Role, Secteur
 from .models import PARAMETRES_MODIFIABLES, Parametres
-from .throttle import MESSAGE_BLOQUE, client_ip, login_blocked, login_failed, login_succeeded
+from .throttle import ConnexionBloquee, authentifier
 
 
 class ConnexionForm(AuthenticationForm):
@@ -19,22 +19,17 @@ class ConnexionForm(AuthenticationForm):
         "inactive": "Ce compte est désactivé.",
     }
 
-    def clean_username(self):
-        # Emails are stored lower-cased: "Alice@Commune.fr" signs in as "alice@commune.fr".
-        return self.cleaned_data["username"].strip().lower()
-
     def clean(self):
-        email = self.cleaned_data.get("username", "")
-        ip = client_ip(self.request)
-        if login_blocked(email, ip):
-            raise forms.ValidationError(MESSAGE_BLOQUE, code="throttled")
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            login_failed(email, ip)
-            raise
-        login_succeeded(email, ip)
-        return cleaned
+        email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if email and password:
+            try:
+                self.user_cache = authentifier(self.request, email, password)
+            except ConnexionBloquee as blocked:
+                raise forms.ValidationError(str(blocked), code="throttled") from blocked
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
 
 
 class PourcentageField(forms.DecimalField):
@@ -48,11 +43,9 @@ class PourcentageField(forms.DecimalField):
         self.widget.attrs.setdefault("step", "0.01")
 
     def prepare_value(self, value):
-        if isinstance(value, (Decimal, int, float, str)) and value != "" and not isinstance(value, bool):
-            try:
-                return (Decimal(str(value)) * 100).normalize()
-            except ArithmeticError:
-                return value
+        # Stored fractions (Decimal) are shown as percentages; what the user typed is shown back as typed.
+        if isinstance(value, Decimal):
+            return (value * 100).normalize()
         return value
 
     def clean(self, value):
@@ -114,7 +107,7 @@ class ParametresForm(forms.ModelForm):
         table = self.instance.taux_main_oeuvre or {}
         for secteur in Secteur:
             self.fields[f"secteur_{secteur.value}"] = PourcentageField(
-                label=f"{secteur.label} (%)", initial=table.get(secteur.value)
+                label=f"{secteur.label} (%)", initial=Decimal(table[secteur.value]) if secteur.value in table else None
             )
 
     @property

@@ -16,6 +16,7 @@ from kombu.exceptions import OperationalError
 from .audit import audit
 from .enums import EtatTache, Role
 from .models import PARAMETRES_MODIFIABLES, Guichet, Membre, Parametres, Tache, Utilisateur
+from .tasks import journal_exporter
 from .tenancy import ensure_same_guichet, guichet_scope
 
 logger = logging.getLogger(__name__)
@@ -170,3 +171,9 @@ def tache_lancer(*, guichet, task, libelle, acting_user, args=(), **kwargs) -> T
 
     transaction.on_commit(envoyer)
     return tache
+
+
+def journal_export_lancer(*, guichet, acting_user) -> Tache:
+    return tache_lancer(
+        guichet=guichet, task=journal_exporter, libelle="Export du journal d'audit", acting_user=acting_user
+    )

@@ -8,6 +8,7 @@ import hashlib
 import logging
 
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
@@ -16,39 +17,48 @@ MESSAGE_BLOQUE = (
 )
 
 
+class ConnexionBloquee(Exception):
+    """Too many recent failures for this account or this address."""
+
+
+def authentifier(request, email, password):
+    """Check an email and a password, throttled: the user, ``None`` when wrong, or ``ConnexionBloquee``.
+
+    The one sign-in path of the page and of the API token endpoint.
+    """
+    email = (email or "").strip().lower()
+    keys = _keys(email, request.META.get("REMOTE_ADDR", ""))
+    if _blocked(keys):
+        raise ConnexionBloquee(MESSAGE_BLOQUE)
+    user = authenticate(request, username=email, password=password)
+    try:
+        if user is None:
+            for key in keys:
+                cache.add(key, 0, settings.LOGIN_FAILURE_WINDOW)
+                cache.incr(key)
+        else:
+            cache.delete(_account_key(email))
+    except Exception:
+        logger.warning("Cache indisponible : échec de connexion non compté", exc_info=True)
+    return user
+
+
+def _account_key(email):
+    return "echec-connexion:compte:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+
+
 def _keys(email, ip):
-    digest = hashlib.sha256((email or "").strip().lower().encode()).hexdigest()[:32]
+    """Counter keys and their limits: per account, and (much higher) per client address."""
     return {
-        f"echec-connexion:compte:{digest}": settings.LOGIN_FAILURE_LIMIT,
+        _account_key(email): settings.LOGIN_FAILURE_LIMIT,
         f"echec-connexion:ip:{ip}": settings.LOGIN_FAILURE_LIMIT_IP,
     }
 
 
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def login_blocked(email, ip) -> bool:
-    keys = _keys(email, ip)
+def _blocked(keys) -> bool:
     try:
         counts = cache.get_many(list(keys))
     except Exception:
         logger.warning("Cache indisponible : limitation des connexions suspendue", exc_info=True)
         return False
     return any(counts.get(key, 0) >= limit for key, limit in keys.items())
-
-
-def login_failed(email, ip) -> None:
-    try:
-        for key in _keys(email, ip):
-            cache.add(key, 0, settings.LOGIN_FAILURE_WINDOW)
-            cache.incr(key)
-    except Exception:
-        logger.warning("Cache indisponible : échec de connexion non compté", exc_info=True)
-
-
-def login_succeeded(email, ip) -> None:
-    try:
-        cache.delete(next(iter(_keys(email, ip))))
-    except Exception:
-        logger.warning("Cache indisponible", exc_info=True)

@@ -4,15 +4,15 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from . import selectors, services
+from .fichiers import fichier_prive
 from .forms import ConnexionForm, InvitationForm, MembreForm, ParametresForm
-from .tasks import journal_exporter
 
 
 def add_service_errors(form, error: ValidationError):
@@ -24,10 +24,11 @@ def add_service_errors(form, error: ValidationError):
         form.add_error(None, error)
 
 
-class GuichetMixin(LoginRequiredMixin):
+class GuichetMixin:
     """Every guichet page: ``self.guichet`` and ``self.membre`` from the middleware, and one permission code.
 
-    The middleware has already answered 404 to non-members; a member whose role lacks
+    The middleware has already sent anonymous users to sign in and answered 404 to non-members (so
+    ``membre`` is only missing if the view is mounted outside ``/<slug>/``); a member whose role lacks
     ``permission_required`` gets 403.
     """
 
@@ -209,9 +210,7 @@ class JournalExporterView(GuichetMixin, View):
     permission_required = "journal.view"
 
     def post(self, request, guichet_slug):
-        tache = services.tache_lancer(
-            guichet=self.guichet, task=journal_exporter, libelle="Export du journal d'audit", acting_user=request.user
-        )
+        tache = services.journal_export_lancer(guichet=self.guichet, acting_user=request.user)
         return redirect(self.url("tache", pk=tache.pk))
 
 
@@ -233,6 +232,4 @@ class TacheTelechargerView(GuichetMixin, View):
 
     def get(self, request, guichet_slug, pk):
         tache = get_object_or_404(selectors.taches_visible(guichet=self.guichet, membre=self.membre), pk=pk)
-        if not tache.fichier:
-            raise Http404
-        return FileResponse(tache.fichier.open("rb"), as_attachment=True, filename=tache.fichier.name.rsplit("/")[-1])
+        return fichier_prive(tache.fichier)

@@ -1,5 +1,3 @@
-from django.contrib.auth import authenticate
-from django.http import FileResponse, Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -10,8 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import selectors, services
-from ..tasks import journal_exporter
-from ..throttle import MESSAGE_BLOQUE, client_ip, login_blocked, login_failed, login_succeeded
+from ..fichiers import fichier_prive
+from ..throttle import ConnexionBloquee, authentifier
 from .permissions import GuichetPermission
 from .serializers import (
     JournalSerializer,
@@ -34,15 +32,12 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        email, password = serializer.validated_data["email"], serializer.validated_data["password"]
-        ip = client_ip(request)
-        if login_blocked(email, ip):
-            raise Throttled(detail=MESSAGE_BLOQUE)
-        user = authenticate(request._request, email=email.lower(), password=password)
+        try:
+            user = authentifier(request._request, **serializer.validated_data)
+        except ConnexionBloquee as blocked:
+            raise Throttled(detail=str(blocked)) from blocked
         if user is None:
-            login_failed(email, ip)
             raise ValidationError({"non_field_errors": ["Adresse électronique ou mot de passe incorrect."]})
-        login_succeeded(email, ip)
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
@@ -142,10 +137,7 @@ class TacheViewSet(GuichetAPIMixin, mixins.RetrieveModelMixin, viewsets.GenericV
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"])
     def telecharger(self, request, guichet_slug, pk):
-        tache = self.get_object()
-        if not tache.fichier:
-            raise Http404
-        return FileResponse(tache.fichier.open("rb"), as_attachment=True, filename=tache.fichier.name.rsplit("/")[-1])
+        return fichier_prive(self.get_object().fichier)
 
 
 class JournalViewSet(GuichetAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -162,7 +154,4 @@ class JournalViewSet(GuichetAPIMixin, mixins.ListModelMixin, viewsets.GenericVie
     @extend_schema(request=None, responses={202: TacheLanceeSerializer})
     @action(detail=False, methods=["post"])
     def exporter(self, request, guichet_slug):
-        tache = services.tache_lancer(
-            guichet=self.guichet, task=journal_exporter, libelle="Export du journal d'audit", acting_user=request.user
-        )
-        return tache_acceptee(tache)
+        return tache_acceptee(services.journal_export_lancer(guichet=self.guichet, acting_user=request.user))

@@ -69,6 +69,7 @@ def test_settings_page_shows_percentages_and_french_errors(client, guichet_a):
     assert response.status_code == 400
     assert "Assurez-vous que cette valeur est inférieure ou égale à 100." in response.text
     assert "Ce champ est obligatoire." in response.text  # the sector rates
+    assert 'name="taux_insertion" value="150"' in response.text  # shown back as typed, not ×100
     with guichet_a.scope():
         assert Parametres.objects.get().cout_horaire == 25
 
