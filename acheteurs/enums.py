@@ -13,3 +13,21 @@ class TypeAcheteur(models.TextChoices):
     ACHETEUR_NATIONAL = "acheteur_national", "Acheteur national"
     ENTREPRISE_PRIVEE = "entreprise_privee", "Entreprise privée"
     AUTRE = "autre", "Autre"
+
+
+class RoleContact(models.TextChoices):
+    REFERENT_CLAUSE = "referent_clause", "Référent clause sociale"
+    ACHETEUR = "acheteur", "Acheteur, chargé de marchés"
+    DIRECTION_ACHATS = "direction_achats", "Direction de la commande publique"
+    DIRECTION_GENERALE = "direction_generale", "Direction générale"
+    ELU = "elu", "Élu"
+    COMMUNICATION = "communication", "Communication"
+    AUTRE = "autre", "Autre"
+
+
+class PotentielSocial(models.TextChoices):
+    """The facilitator's reading of a planned purchase: can it carry a social consideration? (seed 000)"""
+
+    A_ETUDIER = "a_etudier", "À étudier"
+    OUI = "oui", "Oui"
+    NON = "non", "Non"

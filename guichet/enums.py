@@ -53,3 +53,18 @@ class EtatTache(models.TextChoices):
     EN_COURS = "en_cours", "En cours"
     TERMINE = "termine", "Terminée"
     ECHEC = "echec", "Échec"
+
+
+class TypeConsideration(models.TextChoices):
+    """Social considerations of a contract (domain.md §2): shared by the buyers' programme and the marchés."""
+
+    CLAUSE_HEURES = "clause_heures", "Clause d'insertion (heures)"
+    CLAUSE_ACTIONS = "clause_actions", "Clause d'action sociale"
+    CRITERE_ATTRIBUTION = "critere_attribution", "Critère d'attribution"
+    RESERVE_SIAE = "reserve_siae", "Marché réservé aux SIAE"
+    RESERVE_EA_ESAT = "reserve_ea_esat", "Marché réservé aux EA / ESAT"
+    RESERVE_ESS = "reserve_ess", "Marché réservé aux entreprises de l'ESS"
+    MARCHE_INSERTION = "marche_insertion", "Marché d'insertion et de qualification"
+    CLAUSE_ILLETTRISME = "clause_illettrisme", "Clause de lutte contre l'illettrisme"
+    CLAUSE_EGALITE = "clause_egalite", "Clause d'égalité et de diversité"
+    PLAN_PROGRES = "plan_progres", "Plan de progrès"

@@ -87,10 +87,43 @@ class InvitationForm(MembreForm):
     field_order = ["email", "role", "acheteur", "entreprise"]
 
 
+class ChampDate(forms.DateInput):
+    """The browser's date picker; it sends ISO dates, which Django always accepts beside the French ones."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ServiceModelForm(forms.ModelForm):
+    """A model form that only checks what was typed: the service validates the model (``full_clean`` in its
+    transaction) and the view shows its errors on the form (``add_service_errors``).
+
+    ``cleaned_data`` holds the values to hand to the service; the instance (when editing) only gives the
+    initial values and is left untouched. Dates use the browser's date picker. ``groupes`` (legend, field
+    names) shows a long form in fieldsets.
+    """
+
+    groupes = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField) and not isinstance(field.widget, forms.HiddenInput):
+                field.widget = ChampDate()
+
+    def _post_clean(self):
+        pass
+
+    def fieldsets(self):
+        return [(legende, [self[name] for name in noms if name in self.fields]) for legende, noms in self.groupes or []]
+
+
 RATE_FIELDS = {"taux_insertion", "plafond_formation_pct"}
 
 
-class ParametresForm(forms.ModelForm):
+class ParametresForm(ServiceModelForm):
     """The settings page: rates typed as percentages, one input per sector for the labour shares."""
 
     class Meta:
@@ -123,7 +156,3 @@ class ParametresForm(forms.ModelForm):
         data = {name: value for name, value in self.cleaned_data.items() if not name.startswith("secteur_")}
         data["taux_main_oeuvre"] = {s.value: str(self.cleaned_data[f"secteur_{s.value}"]) for s in Secteur}
         return data
-
-    def _post_clean(self):
-        # Validation is the service's job (full_clean inside its transaction); the view shows its errors.
-        pass

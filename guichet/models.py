@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from .enums import Arrondi, BonusCdi, ConversionSousTraitance, EtatTache, RegleVentilation, Role, Secteur
 from .permissions import role_has_perm
-from .tenancy import TenantModel, scoped_manager
+from .tenancy import TenantModel, champs_modifiables, scoped_manager
 
 # Slugs that would shadow a top-level URL of the site (guichet pages live at /<slug>/…).
 SLUGS_RESERVES = {"api", "comptes", "guichets", "static", "media", "admin", "sante"}
@@ -194,6 +194,13 @@ class Parametres(models.Model):
         default=Decimal("1607"),
         validators=[MinValueValidator(Decimal("1"))],
     )
+    # Partnership with buyers (domain.md §8)
+    alerte_fin_convention_jours = models.PositiveSmallIntegerField(
+        "alerte avant la fin d'une convention (jours)",
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text="Les facilitateurs sont prévenus ce nombre de jours avant la fin d'une convention signée.",
+    )
 
     objects = scoped_manager()
 
@@ -245,9 +252,7 @@ class Parametres(models.Model):
 
 
 # Every setting an admin may change (the page, the API and the service share this list).
-PARAMETRES_MODIFIABLES = [
-    f.name for f in Parametres._meta.local_fields if f.editable and f.name not in {"id", "guichet"}
-]
+PARAMETRES_MODIFIABLES = champs_modifiables(Parametres)
 
 
 class MembreQuerySet(models.QuerySet):

@@ -14,10 +14,18 @@ class Entree:
     url_name: str
     permission: str
     administration: bool = False
+    # Names of the section's other pages (prefixes), so the entry stays marked on them.
+    pages: tuple = ()
+
+    def contient(self, url_name):
+        return url_name == self.url_name or bool(self.pages and url_name and url_name.startswith(self.pages))
 
 
 ENTREES = [
     Entree("Accueil", "guichet_accueil", "guichet.view"),
+    Entree("Acheteurs", "acheteurs", "acheteurs.view", pages=("acheteur", "contact_", "programmation", "achat_prevu")),
+    Entree("Conventions", "conventions", "conventions.view", pages=("convention",)),
+    Entree("Animation", "animation", "animation.view", pages=("animation", "evenement")),
     Entree("Membres", "membres", "membres.change", administration=True),
     Entree("Paramètres", "parametres", "parametres.change", administration=True),
     Entree("Journal d'audit", "journal", "journal.view", administration=True),
@@ -33,7 +41,7 @@ def navigation(request):
         {
             "libelle": entree.libelle,
             "url": reverse(entree.url_name, kwargs={"guichet_slug": guichet.slug}),
-            "actif": entree.url_name == current,
+            "actif": entree.contient(current),
             "administration": entree.administration,
         }
         for entree in ENTREES

@@ -3,6 +3,10 @@
 One table, checked by one view mixin (``guichet.views.GuichetMixin``) and one DRF permission class
 (``guichet.api.permissions.GuichetPermission``). What a buyer or a company may see *within* a code
 (its own records only) is enforced by the selectors, which start from ``request.membre``.
+
+A buyer's yearly purchase programme is part of its record: ``acheteurs.view`` / ``acheteurs.change``.
+Partnership events (``animation.*``) have codes of their own: an event gathers several buyers and its
+minutes speak of them, so a buyer member, who must see nothing of the other buyers, does not read them.
 """
 
 from .enums import Role
@@ -17,11 +21,13 @@ LECTURE_COMMUNE = {
 LECTURE_INTERNE = LECTURE_COMMUNE | {
     "acheteurs.view",
     "conventions.view",
+    "animation.view",
     "entreprises.view",
 }
 EDITION_METIER = {
     "acheteurs.change",
     "conventions.change",
+    "animation.change",
     "marches.change",
     "entreprises.change",
     "publics.view",
@@ -39,7 +45,8 @@ ROLE_PERMISSIONS = {
     | {"parametres.view", "parametres.change", "membres.view", "membres.change", "journal.view"},
     Role.FACILITATEUR: LECTURE_INTERNE | EDITION_METIER,
     Role.LECTEUR: LECTURE_INTERNE,
-    # Own acheteur, conventions, marchés, lots, suivis, indicators and bilans (selectors restrict).
+    # Own acheteur (and its programme), conventions, marchés, lots, suivis, indicators and bilans (selectors
+    # restrict); no animation events (see above).
     Role.ACHETEUR: LECTURE_COMMUNE | {"acheteurs.view", "conventions.view"},
     # Own entreprise, lots, relevés, contracts (selectors restrict); may edit its draft relevés.
     Role.ENTREPRISE: LECTURE_COMMUNE | {"entreprises.view", "releves.view", "releves.change"},

@@ -1,6 +1,8 @@
 """Reads of the guichet app. Tenant reads start from the guichet (or run inside its scope)."""
 
+from .enums import Role
 from .models import Guichet, JournalAudit, Membre, Parametres, Tache
+from .permissions import role_has_perm
 
 
 def guichets_of_user(*, user):
@@ -14,6 +16,12 @@ def parametres_of(*, guichet) -> Parametres:
 
 def membres_list(*, guichet):
     return Membre.objects.filter(guichet=guichet).select_related("utilisateur", "acheteur", "entreprise")
+
+
+def membres_avec_permission(*, guichet, code):
+    """Active members whose role grants ``code``: who to warn about what they can act on."""
+    roles = [role for role in Role if role_has_perm(role, code)]
+    return membres_list(guichet=guichet).filter(actif=True, role__in=roles, utilisateur__is_active=True)
 
 
 def journal_list(*, guichet):

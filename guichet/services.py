@@ -1,4 +1,5 @@
-"""Writes of the guichet app: guichets, settings, members and invitations, long tasks."""
+"""Writes of the guichet app: guichets, settings, members and invitations, long tasks; and the steps every
+app's services share (``creer``, ``modifier``, ``supprimer``)."""
 
 import logging
 
@@ -7,6 +8,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -35,26 +37,75 @@ def guichet_create(*, slug, nom, acting_user=None) -> Guichet:
     return guichet
 
 
+# --- Steps shared by the services of every app ----------------------------------------------------
+# Callers are services: they run inside their own transaction and write the audit entry.
+
+
+def creer(model, *, guichet, champs, attributs=None, **data):
+    """A new tenant object from user input limited to ``champs`` (plus the service's own ``attributs``, such
+    as its author), validated in full, saved."""
+    _refuser_inconnus(data, champs)
+    obj = model(guichet=guichet, **(attributs or {}), **data)
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def modifier(obj, *, champs, **changes) -> dict:
+    """Apply the changes limited to ``champs``, validate, save; return ``{field: [before, after]}`` for the
+    audit entry (only what really changed)."""
+    _refuser_inconnus(changes, champs)
+    before = {name: _jsonable(getattr(obj, name)) for name in changes}
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    after = {name: _jsonable(getattr(obj, name)) for name in changes}
+    return {name: [before[name], after[name]] for name in changes if before[name] != after[name]}
+
+
+def modifier_et_auditer(obj, *, champs, action, acting_user, **changes) -> dict:
+    """``modifier``, then one audit entry with what changed (none when nothing did)."""
+    diff = modifier(obj, champs=champs, **changes)
+    if diff:
+        audit(guichet=obj.guichet, acteur=acting_user, action=action, cible=obj, changements=diff)
+    return diff
+
+
+def supprimer(obj, *, message):
+    """Delete, or refuse in French when other records still point to the object (``on_delete=PROTECT``)."""
+    try:
+        obj.delete()
+    except ProtectedError as protected:
+        kinds = sorted({str(o._meta.verbose_name_plural) for o in protected.protected_objects})
+        raise ValidationError(f"{message} Il est lié à : {', '.join(kinds)}.", code="protected") from protected
+
+
+def _refuser_inconnus(data, champs):
+    unknown = set(data) - set(champs)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Ce champ n'existe pas ou ne se modifie pas."))
+
+
+def _jsonable(value):
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    return value if isinstance(value, (dict, bool, int, type(None))) else str(value)
+
+
+# --- Guichet settings ------------------------------------------------------------------------------
+
+
 @transaction.atomic
 def parametres_update(*, guichet, acting_user, **changes) -> Parametres:
     parametres = Parametres.objects.select_for_update().get(guichet=guichet)
     unknown = set(changes) - set(PARAMETRES_MODIFIABLES)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "Ce paramètre n'existe pas."))
-    before = {name: _jsonable(getattr(parametres, name)) for name in changes}
-    for name, value in changes.items():
-        setattr(parametres, name, value)
-    parametres.full_clean()
-    parametres.save()
-    after = {name: _jsonable(getattr(parametres, name)) for name in changes}
-    diff = {name: [before[name], after[name]] for name in changes if before[name] != after[name]}
+    diff = modifier(parametres, champs=PARAMETRES_MODIFIABLES, **changes)
     if diff:
         audit(guichet=guichet, acteur=acting_user, action="parametres.update", cible=parametres, changements=diff)
     return parametres
-
-
-def _jsonable(value):
-    return value if isinstance(value, (dict, list, bool, int, type(None))) else str(value)
 
 
 def _bind(membre, *, role, acheteur, entreprise):

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -164,6 +165,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Largest document one may upload (signed conventions, minutes, supporting documents).
+FICHIER_TAILLE_MAX_MO = int(env("FICHIER_TAILLE_MAX_MO", "20"))
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
@@ -227,6 +230,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for a choice set used by several fields.
+    "ENUM_NAME_OVERRIDES": {
+        "FrequenceEnum": "conventions.enums.Frequence",
+    },
 }
 
 # Celery: Redis is the broker; results live in our own Tache table, so the API can answer.
@@ -240,6 +247,11 @@ CELERY_TASK_ALWAYS_EAGER = ENV == "test"
 CELERY_TASK_EAGER_PROPAGATES = ENV == "test"
 CELERY_BEAT_SCHEDULE = {
     "purger-taches": {"task": "guichet.tasks.taches_purger", "schedule": crontab(hour=3, minute=15)},
+    # Tacit renewals, then warnings of conventions nearing their end (before the facilitators' day).
+    "echeances-conventions": {
+        "task": "conventions.tasks.conventions_echeances",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 # Finished task records (and their files) are kept this many days.
 TACHES_CONSERVATION_JOURS = int(env("TACHES_CONSERVATION_JOURS", "30"))

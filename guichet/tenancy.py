@@ -6,8 +6,8 @@ model outside a guichet scope raises ``ScopeError`` instead of leaking rows of a
 
 from contextlib import contextmanager
 
-from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, router
 from django_scopes.manager import DisabledQuerySet
 from django_scopes.state import get_scope, state
 
@@ -61,6 +61,35 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def validate_constraints(self, exclude=None):
+        """Put a per-guichet uniqueness error on the field the user typed, not on top of the form.
+
+        Django files a violated ``UniqueConstraint(fields=["guichet", "nom"])`` under the non-field errors,
+        because two fields are involved; but the guichet is never typed (it comes from the URL), so the
+        message belongs to ``nom`` (and to ``{"nom": [...]}`` in the API).
+        """
+        using = router.db_for_write(self.__class__, instance=self)
+        errors = {}
+        for model_class, constraints in self.get_constraints():
+            for constraint in constraints:
+                try:
+                    constraint.validate(model_class, self, exclude=exclude, using=using)
+                except ValidationError as error:
+                    typed = [name for name in getattr(constraint, "fields", ()) if name != "guichet"]
+                    key = typed[0] if len(typed) == 1 else NON_FIELD_ERRORS
+                    errors.setdefault(key, []).extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+
+
+def champs_modifiables(model, exclure=()):
+    """The fields a user may set on a tenant model: the list shared by its forms, serializers and services."""
+    return [
+        f.name
+        for f in model._meta.local_fields
+        if f.editable and not f.primary_key and f.name != "guichet" and f.name not in exclure
+    ]
 
 
 def ensure_same_guichet(guichet, *objects):

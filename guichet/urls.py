@@ -36,6 +36,8 @@ guichet_pages = [
     path("journal/exporter/", views.JournalExporterView.as_view(), name="journal_exporter"),
     path("taches/<uuid:pk>/", views.TacheView.as_view(), name="tache"),
     path("taches/<uuid:pk>/telecharger/", views.TacheTelechargerView.as_view(), name="tache_telecharger"),
+    path("", include("acheteurs.urls")),
+    path("", include("conventions.urls")),
 ]
 
 urlpatterns = [

@@ -10,6 +10,8 @@ from django.urls import reverse, reverse_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from conventions.selectors import conventions_a_echeance
+
 from . import selectors, services
 from .fichiers import fichier_prive
 from .forms import ConnexionForm, InvitationForm, MembreForm, ParametresForm
@@ -44,6 +46,132 @@ class GuichetMixin:
 
     def url(self, name, **kwargs):
         return reverse(name, kwargs={"guichet_slug": self.guichet.slug, **kwargs})
+
+
+class ListeView(GuichetMixin, TemplateView):
+    """A filtered, paginated list. The filters are a django-filter FilterSet shared with the API; htmx asks
+    for the results only (``template_resultats``) while the user types or picks a filter."""
+
+    filterset_class = None
+    template_resultats = None
+    par_page = 50
+
+    def get_queryset(self):
+        raise NotImplementedError
+
+    def get_filtres(self):
+        return self.request.GET
+
+    def get_template_names(self):
+        if self.request.htmx and self.template_resultats:
+            return [self.template_resultats]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        filtres = self.filterset_class(self.get_filtres(), queryset=self.get_queryset(), request=self.request)
+        page = Paginator(filtres.qs, self.par_page).get_page(self.request.GET.get("page"))
+        return {"filtres": filtres, "page": page, **kwargs}
+
+
+class FormulaireView(GuichetMixin, TemplateView):
+    """A create or edit page: the form checks the input, one service writes, its errors come back on the form.
+
+    Subclasses set ``form_class`` and ``titre``, and implement ``enregistrer(form)`` (call the service,
+    return the object) and ``get_success_url(objet)``. To edit, ``get_objet()`` looks the object up from the
+    guichet (404 when it is not there); to create, it returns None. ``preparer()`` runs first, to look up
+    the parent a new object is created under.
+    """
+
+    template_name = "components/page_formulaire.html"
+    form_class = None
+    url_retour = "guichet_accueil"  # where "Annuler" leads when creating
+    titre = ""
+    bouton = "Enregistrer"
+    message = "Modifications enregistrées."
+
+    def preparer(self):
+        pass
+
+    def get_objet(self):
+        return None
+
+    def get_form_kwargs(self):
+        return {"instance": self.objet} if self.objet is not None else {}
+
+    def get_initial(self):
+        return {}
+
+    def get_annuler_url(self):
+        return self.get_success_url(self.objet) if self.objet is not None else self.url(self.url_retour)
+
+    def enregistrer(self, form):
+        raise NotImplementedError
+
+    def get_success_url(self, objet):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        return {
+            "objet": self.objet,
+            "titre": self.titre,
+            "bouton": self.bouton,
+            "annuler_url": self.get_annuler_url(),
+            **kwargs,
+        }
+
+    def get(self, request, *args, **kwargs):
+        self.preparer()
+        self.objet = self.get_objet()
+        form = self.form_class(initial=self.get_initial(), **self.get_form_kwargs())
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def post(self, request, *args, **kwargs):
+        self.preparer()
+        self.objet = self.get_objet()
+        form = self.form_class(request.POST, request.FILES, **self.get_form_kwargs())
+        if form.is_valid():
+            try:
+                objet = self.enregistrer(form)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, self.message)
+                return redirect(self.get_success_url(objet))
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class SuppressionView(GuichetMixin, TemplateView):
+    """GET asks for confirmation, POST deletes through the service (or shows why it cannot)."""
+
+    template_name = "components/confirmation.html"
+    message = "Suppression effectuée."
+
+    def get_objet(self):
+        raise NotImplementedError
+
+    def supprimer(self, objet):
+        raise NotImplementedError
+
+    def get_success_url(self, objet):
+        raise NotImplementedError
+
+    def get_annuler_url(self, objet):
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        objet = self.get_objet()
+        return self.render_to_response({"objet": objet, "annuler_url": self.get_annuler_url(objet)})
+
+    def post(self, request, *args, **kwargs):
+        objet = self.get_objet()
+        url = self.get_success_url(objet)  # before the object is gone
+        try:
+            self.supprimer(objet)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.get_annuler_url(objet))
+        messages.success(request, self.message)
+        return redirect(url)
 
 
 # --- Accounts -------------------------------------------------------------------------------------
@@ -93,6 +221,13 @@ class MesGuichetsView(LoginRequiredMixin, TemplateView):
 
 class GuichetAccueilView(GuichetMixin, TemplateView):
     template_name = "guichet/accueil.html"
+
+    def get_context_data(self, **kwargs):
+        context = {}
+        if self.membre.has_perm("conventions.change"):
+            # Those who can act on them see the conventions nearing their end (the dashboard will too).
+            context["conventions_a_echeance"] = conventions_a_echeance(guichet=self.guichet)
+        return context
 
 
 # --- Members (admins) -----------------------------------------------------------------------------

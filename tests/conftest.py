@@ -1,10 +1,12 @@
 """Fixtures: every test that touches data sees two populated guichets, A (ours) and B (the other one)."""
 
+import os
 from dataclasses import dataclass, field
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 
 from guichet.enums import Role
 from guichet.tenancy import guichet_scope
@@ -12,6 +14,12 @@ from guichet.tenancy import guichet_scope
 from .factories import MOT_DE_PASSE, GuichetFactory, MembreFactory
 
 ROLES = [r.value for r in Role]
+
+# In CI the property tests explore a fixed set of examples, so a red CI always means a change broke
+# something; locally they explore new random examples at each run (and keep failures in .hypothesis/).
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @dataclass
@@ -72,3 +80,18 @@ def mot_de_passe():
 def client_de(client, membre):
     client.force_login(membre.utilisateur)
     return client
+
+
+@pytest.fixture
+def voyage(monkeypatch):
+    """Time travel: ``voyage(date(2027, 1, 1))`` sets "now" (hence ``timezone.localdate()``) to that day, 06:30
+    in Paris, the hour of the daily beat jobs."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    def aller(jour):
+        instant = timezone.make_aware(datetime.combine(jour, time(6, 30)))
+        monkeypatch.setattr(timezone, "now", lambda: instant)
+
+    return aller

@@ -1,7 +1,12 @@
+from datetime import date
+
 import factory
+from django.core.files.base import ContentFile
 
 from acheteurs.enums import TypeAcheteur
-from acheteurs.models import Acheteur
+from acheteurs.models import AchatPrevu, Acheteur, Contact, Programmation
+from conventions.enums import StatutConvention, TypeEvenement
+from conventions.models import Convention, DocumentEvenement, Evenement
 from entreprises.models import Entreprise
 from guichet.enums import Role
 from guichet.models import Membre, Utilisateur
@@ -46,6 +51,73 @@ class AcheteurFactory(factory.django.DjangoModelFactory):
 
     nom = factory.Sequence(lambda n: f"Commune n°{n}")
     type = TypeAcheteur.COMMUNE
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    acheteur = factory.SubFactory(AcheteurFactory, guichet=factory.SelfAttribute("..guichet"))
+    prenom = "Claire"
+    nom = factory.Sequence(lambda n: f"Durand{n}")
+    email = factory.Sequence(lambda n: f"contact{n}@commune.fr")
+
+
+class ProgrammationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programmation
+
+    acheteur = factory.SubFactory(AcheteurFactory, guichet=factory.SelfAttribute("..guichet"))
+    annee = 2026
+
+
+class AchatPrevuFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AchatPrevu
+
+    programmation = factory.SubFactory(ProgrammationFactory, guichet=factory.SelfAttribute("..guichet"))
+    objet = factory.Sequence(lambda n: f"Travaux n°{n}")
+
+
+class ConventionFactory(factory.django.DjangoModelFactory):
+    """A project convention for 2026–2028; traits ``signee`` and ``avec_document``."""
+
+    class Meta:
+        model = Convention
+
+    acheteur = factory.SubFactory(AcheteurFactory, guichet=factory.SelfAttribute("..guichet"))
+    reference = factory.Sequence(lambda n: f"CONV-{n:04d}")
+    date_debut = date(2026, 1, 1)
+    date_fin = date(2028, 12, 31)
+
+    class Params:
+        signee = factory.Trait(statut=StatutConvention.SIGNEE, date_signature=date(2025, 12, 15))
+        avec_document = factory.Trait(
+            document=factory.LazyFunction(lambda: ContentFile(b"%PDF-1.4 convention", name="convention.pdf"))
+        )
+
+
+class EvenementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evenement
+        skip_postgeneration_save = True
+
+    type = TypeEvenement.CLUB_ACHETEURS
+    titre = factory.Sequence(lambda n: f"Club des acheteurs n°{n}")
+    date = date(2026, 3, 12)
+
+    @factory.post_generation
+    def acheteurs(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.acheteurs.set(extracted, through_defaults={"guichet": obj.guichet})
+
+
+class DocumentEvenementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DocumentEvenement
+
+    evenement = factory.SubFactory(EvenementFactory, guichet=factory.SelfAttribute("..guichet"))
+    fichier = factory.LazyFunction(lambda: ContentFile(b"compte rendu", name="compte-rendu.pdf"))
 
 
 class EntrepriseFactory(factory.django.DjangoModelFactory):

@@ -8,11 +8,13 @@ import importlib
 import pkgutil
 
 import pytest
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests
 from guichet.enums import Role
 
+from .conftest import peupler
 from .permissions import COLONNES, Contexte
 
 
@@ -51,9 +53,24 @@ def test_the_matrix_has_a_column_for_every_role():
     assert set(COLONNES) == {"anonyme", "etranger", *Role.values}
 
 
+@pytest.fixture(scope="module")
+def territoires(django_db_setup, django_db_blocker):
+    """The two populated guichets, made once for the whole matrix (a thousand cases): inside a transaction
+    rolled back at the end, as Django's ``TestCase.setUpTestData``; each case still runs in its own
+    savepoint, so what one case writes is gone before the next."""
+    with django_db_blocker.unblock():
+        bloc = transaction.atomic()
+        bloc.__enter__()
+        try:
+            yield peupler("guichet-a", "Guichet A"), peupler("guichet-b", "Guichet B")
+        finally:
+            transaction.set_rollback(True)
+            bloc.__exit__(None, None, None)
+
+
 @pytest.mark.parametrize(("cas", "role", "expected"), CASES, ids=[f"{c.method}-{c.name}-{r}" for c, r, _ in CASES])
-def test_permission_matrix(cas, role, expected, client, deux_guichets):
-    a, b = deux_guichets
+def test_permission_matrix(cas, role, expected, client, territoires, db):
+    a, b = territoires
     ctx = Contexte(a, b)
     if role == "etranger":
         client.force_login(b.membres[Role.ADMIN].utilisateur)
@@ -62,7 +79,9 @@ def test_permission_matrix(cas, role, expected, client, deux_guichets):
     url = reverse(cas.name, kwargs=cas.kwargs(ctx) or None)
     data = cas.data(ctx)
     send = getattr(client, cas.method.lower())
-    if cas.api and cas.method in {"POST", "PATCH", "PUT"}:
+    if cas.multipart:
+        response = send(url, data=data or {})
+    elif cas.api and cas.method in {"POST", "PATCH", "PUT"}:
         response = send(url, data=data or {}, content_type="application/json")
     elif cas.method == "POST":
         response = send(url, data=data or {})

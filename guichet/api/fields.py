@@ -1,3 +1,4 @@
+from django.urls import reverse
 from rest_framework import serializers
 
 
@@ -15,3 +16,23 @@ class TenantPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return self.model.objects.all()
+
+
+class FichierPriveField(serializers.FileField):
+    """A private file: written as an upload, read as the URL of the API view that checks rights before
+    serving it (never the storage path). ``url_kwargs(obj)`` gives that route's kwargs from the object
+    holding the file (default: its pk); ``null`` on write removes the file."""
+
+    def __init__(self, url_name, url_kwargs=None, **kwargs):
+        self.url_name = url_name
+        self.url_kwargs = url_kwargs or (lambda obj: {"pk": obj.pk})
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if not value:
+            return None
+        request = self.context["request"]
+        kwargs = {"guichet_slug": request._request.guichet.slug, **self.url_kwargs(value.instance)}
+        return request.build_absolute_uri(reverse(self.url_name, kwargs=kwargs))

@@ -1,4 +1,3 @@
-from django.urls import reverse
 from rest_framework import serializers
 
 from acheteurs.models import Acheteur
@@ -6,7 +5,7 @@ from entreprises.models import Entreprise
 
 from ..enums import Role
 from ..models import PARAMETRES_MODIFIABLES, JournalAudit, Membre, Parametres, Tache
-from .fields import TenantPrimaryKeyField
+from .fields import FichierPriveField, TenantPrimaryKeyField
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -59,18 +58,11 @@ class MembreSerializer(serializers.ModelSerializer):
 
 
 class TacheSerializer(serializers.ModelSerializer):
-    fichier = serializers.SerializerMethodField()
+    fichier = FichierPriveField("api:tache-telecharger", read_only=True)
 
     class Meta:
         model = Tache
         fields = ["id", "type", "libelle", "etat", "progression", "resultat", "erreur", "fichier", "cree_le"]
-
-    def get_fichier(self, tache) -> str | None:
-        if not tache.fichier:
-            return None
-        request = self.context["request"]
-        url = reverse("api:tache-telecharger", kwargs={"guichet_slug": tache.guichet.slug, "pk": tache.pk})
-        return request.build_absolute_uri(url)
 
 
 class JournalSerializer(serializers.ModelSerializer):

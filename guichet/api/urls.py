@@ -5,12 +5,18 @@ from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from acheteurs import api as acheteurs_api
+from conventions import api as conventions_api
+
 from . import views
 
 router = SimpleRouter()
 router.register("membres", views.MembreViewSet, basename="membre")
 router.register("taches", views.TacheViewSet, basename="tache")
 router.register("journal", views.JournalViewSet, basename="journal")
+# Each app lists its viewsets as ROUTES: (prefix, viewset, basename).
+for prefix, viewset, basename in [*acheteurs_api.ROUTES, *conventions_api.ROUTES]:
+    router.register(prefix, viewset, basename=basename)
 
 # Swagger UI sets inline styles on its elements: allow them on this page only (scripts stay 'self').
 docs_view = csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]})(

@@ -61,6 +61,28 @@ class GuichetAPIMixin:
         return self.request._request.membre
 
 
+class ServiceViewSetMixin:
+    """Writes of a model viewset go through the app's services (architecture.md, "Layering").
+
+    The viewset implements ``creer(**data)``, ``modifier(objet, **data)`` and ``supprimer(objet)`` with the
+    service calls; each receives ``guichet`` (creation) and ``acting_user``. The answer is read back through
+    ``get_queryset()``, so it carries the same annotations (derived states…) as a GET.
+    """
+
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def perform_create(self, serializer):
+        objet = self.creer(guichet=self.guichet, acting_user=self.request.user, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=objet.pk)
+
+    def perform_update(self, serializer):
+        objet = self.modifier(serializer.instance, acting_user=self.request.user, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=objet.pk)
+
+    def perform_destroy(self, instance):
+        self.supprimer(instance, acting_user=self.request.user)
+
+
 def tache_acceptee(tache):
     return Response({"tache": str(tache.pk)}, status=status.HTTP_202_ACCEPTED)
 
@@ -132,7 +154,7 @@ class TacheViewSet(GuichetAPIMixin, mixins.RetrieveModelMixin, viewsets.GenericV
     permission_change = None
 
     def tenant_queryset(self):
-        return selectors.taches_visible(guichet=self.guichet, membre=self.membre).select_related("guichet")
+        return selectors.taches_visible(guichet=self.guichet, membre=self.membre)
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"])

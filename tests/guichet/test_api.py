@@ -6,21 +6,8 @@ from rest_framework.test import APIClient
 from guichet.enums import Role
 from guichet.models import Membre, Parametres
 
-from ..factories import MOT_DE_PASSE, MembreFactory
-
-
-def api(membre):
-    """An API client authenticated by token, as integrators are."""
-    client = APIClient()
-    token = client.post(
-        reverse("api:token"), {"email": membre.utilisateur.email, "password": MOT_DE_PASSE}, format="json"
-    ).json()["token"]
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    return client
-
-
-def url(name, territoire, **kwargs):
-    return reverse(name, kwargs={"guichet_slug": territoire.slug, **kwargs})
+from ..clients import api, url
+from ..factories import MembreFactory
 
 
 def test_token_then_settings_of_my_guichet(guichet_a):

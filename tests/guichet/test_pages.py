@@ -93,6 +93,7 @@ def test_settings_page_saves_percentages_as_fractions(client, guichet_a):
         "conservation_mois": "24",
         "seuil_petits_effectifs": "5",
         "heures_etp": "1607",
+        "alerte_fin_convention_jours": "60",
         "formation_comptee": "on",
     }
     data |= {f"secteur_{s.value}": "50" for s in Secteur}
@@ -103,6 +104,7 @@ def test_settings_page_saves_percentages_as_fractions(client, guichet_a):
         p = Parametres.objects.get()
     assert str(p.taux_insertion) == "0.0700" and p.arrondi == "ceil" and p.regle_ventilation == "prorata"
     assert p.taux_main_oeuvre["proprete"] == "0.8" and p.delai_grace_jours == 15
+    assert p.alerte_fin_convention_jours == 60
 
 
 def test_admin_changes_a_role_and_deactivates_a_member(client, guichet_a):

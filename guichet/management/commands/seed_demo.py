@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-from acheteurs.enums import TypeAcheteur
-from acheteurs.models import Acheteur
+from acheteurs import demo as acheteurs_demo
+from conventions import demo as conventions_demo
 from entreprises.enums import TypeStructure
 from entreprises.models import Entreprise
 from guichet.enums import Role
@@ -18,14 +19,12 @@ DEMO = [
         "slug": "plie-metropole",
         "nom": "PLIE de la Métropole",
         "domaine": "metropole.demo",
-        "acheteur": ("Ville de Villeneuve", TypeAcheteur.COMMUNE, "21590009900015"),
         "entreprise": ("Bâtir Ensemble", TypeStructure.CLASSIQUE, "73282932000074"),
     },
     {
         "slug": "mde-vallee",
         "nom": "Maison de l'emploi de la Vallée",
         "domaine": "vallee.demo",
-        "acheteur": ("Vallée Habitat", TypeAcheteur.BAILLEUR_SOCIAL, "39234528200033"),
         "entreprise": ("Net'Vallée Propreté", TypeStructure.CLASSIQUE, "44306184100047"),
     },
 ]
@@ -44,13 +43,14 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         logins = []
+        aujourdhui = timezone.localdate()
         for spec in DEMO:
             guichet = ensure_guichet(slug=spec["slug"], nom=spec["nom"])
             with guichet_scope(guichet.pk):
-                nom, type_acheteur, siret = spec["acheteur"]
-                acheteur, _ = Acheteur.objects.get_or_create(
-                    guichet=guichet, nom=nom, defaults={"type": type_acheteur, "siret": siret}
-                )
+                # Buyers, contacts and programme; the acheteur member represents the first buyer.
+                acheteurs = acheteurs_demo.charger(guichet=guichet, aujourdhui=aujourdhui)
+                acheteur = acheteurs[0]
+                conventions_demo.charger(guichet=guichet, acheteurs=acheteurs, aujourdhui=aujourdhui)
                 raison, type_structure, siret = spec["entreprise"]
                 entreprise, _ = Entreprise.objects.get_or_create(
                     guichet=guichet, siret=siret, defaults={"raison_sociale": raison, "type_structure": type_structure}
