@@ -41,10 +41,13 @@ class AcheteurSerializer(serializers.ModelSerializer):
 
 class AchatPrevuSerializer(serializers.ModelSerializer):
     programmation = TenantPrimaryKeyField(Programmation)
+    marche = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="Le marché créé à partir de cet achat (« transformer en marché »)."
+    )
 
     class Meta:
         model = AchatPrevu
-        fields = ["id", *CHAMPS_ACHAT_PREVU]
+        fields = ["id", *CHAMPS_ACHAT_PREVU, "marche"]
 
 
 class AchatPrevuResumeSerializer(AchatPrevuSerializer):

@@ -1,10 +1,10 @@
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Q, Sum
 
 from guichet.enums import Secteur, TypeConsideration
-from guichet.fields import SiretField
+from guichet.fields import SiretField, valider_code_postal, valider_telephone
 from guichet.tenancy import TenantModel, champs_modifiables, scoped_manager
 
 from .enums import PotentielSocial, RoleContact, TypeAcheteur
@@ -26,7 +26,7 @@ class Acheteur(TenantModel):
         "code postal",
         max_length=5,
         blank=True,
-        validators=[RegexValidator(r"^\d{5}$", "Le code postal compte cinq chiffres.")],
+        validators=[valider_code_postal],
     )
     commune = models.CharField("commune", max_length=120, blank=True)
     mutualisation_autorisee = models.BooleanField(
@@ -73,9 +73,7 @@ class Contact(TenantModel):
         "téléphone",
         max_length=20,
         blank=True,
-        validators=[
-            RegexValidator(r"^\+?[0-9 .()-]{6,20}$", "Saisissez un numéro de téléphone (chiffres et espaces).")
-        ],
+        validators=[valider_telephone],
     )
     principal = models.BooleanField("contact principal", default=False)
 
@@ -137,7 +135,7 @@ class Programmation(TenantModel):
 class AchatPrevu(TenantModel):
     """A planned purchase of the programme, with the facilitator's analysis.
 
-    Issue 4 (marchés) adds the link to the marché created from it (status ``programme``).
+    "Transformer en marché" creates the marché (status ``programme``) and keeps the link (``marche``).
     """
 
     programmation = models.ForeignKey(Programmation, on_delete=models.CASCADE, related_name="achats")
@@ -162,6 +160,15 @@ class AchatPrevu(TenantModel):
         "considération conseillée", max_length=30, choices=TypeConsideration, blank=True
     )
     commentaire = models.TextField("commentaire", blank=True)
+    marche = models.OneToOneField(
+        "marches.Marche",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="achat_prevu",
+        verbose_name="marché",
+    )
 
     objects = scoped_manager()
 

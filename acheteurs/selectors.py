@@ -34,5 +34,5 @@ def programmations_visibles(*, guichet, membre):
 
 
 def achats_prevus_visibles(*, guichet, membre):
-    achats = AchatPrevu.objects.filter(guichet=guichet).select_related("programmation__acheteur")
+    achats = AchatPrevu.objects.filter(guichet=guichet).select_related("programmation__acheteur", "marche")
     return restreindre_a_son_acheteur(achats, membre=membre, champ="programmation__acheteur")

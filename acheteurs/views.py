@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
 from conventions import selectors as conventions_selectors
 from guichet.views import FormulaireView, GuichetMixin, ListeView, SuppressionView
+from marches import selectors as marches_selectors
 
 from . import selectors, services
 from .filters import AcheteurFilter
@@ -47,9 +49,13 @@ class AcheteurView(AcheteurMixin, GuichetMixin, TemplateView):
         acheteur = self.get_acheteur()
         guichet, membre = self.guichet, self.membre
         evenements = conventions_selectors.evenements_visibles(guichet=guichet, membre=membre)
+        annee = timezone.localdate().year
         return {
             **conventions_selectors.chronologie(evenements.filter(acheteurs=acheteur)),
             "acheteur": acheteur,
+            "marches": marches_selectors.marches_visibles(guichet=guichet, membre=membre).filter(acheteur=acheteur),
+            "annee": annee,
+            "pnad": marches_selectors.pnad(guichet=guichet, annee=annee, acheteur=acheteur),
             "contacts": selectors.contacts_visibles(guichet=guichet, membre=membre).filter(acheteur=acheteur),
             "conventions": conventions_selectors.conventions_visibles(guichet=guichet, membre=membre).filter(
                 acheteur=acheteur

@@ -1,8 +1,12 @@
 """Model fields shared by the apps."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from stdnum.fr import siret
+
+valider_code_postal = RegexValidator(r"^\d{5}$", "Le code postal compte cinq chiffres.")
+valider_telephone = RegexValidator(r"^\+?[0-9 .()-]{6,20}$", "Saisissez un numéro de téléphone (chiffres et espaces).")
 
 
 def valider_siret(value):

@@ -7,7 +7,7 @@ from acheteurs.models import Acheteur
 from entreprises.models import Entreprise
 
 from .enums import Role, Secteur
-from .models import PARAMETRES_MODIFIABLES, Parametres
+from .models import CHAMPS_SEUILS, PARAMETRES_MODIFIABLES, Parametres
 from .throttle import ConnexionBloquee, authentifier
 
 
@@ -36,6 +36,8 @@ class PourcentageField(forms.DecimalField):
     """Shows and accepts a percentage (5 for 5 %) for a rate stored as a fraction (0.05)."""
 
     def __init__(self, **kwargs):
+        # The model's digits count the stored fraction (0.1500), not the percentage typed (15).
+        kwargs.pop("max_digits", None)
         kwargs.setdefault("min_value", Decimal("0"))
         kwargs.setdefault("max_value", Decimal("100"))
         kwargs.setdefault("decimal_places", 2)
@@ -124,11 +126,22 @@ RATE_FIELDS = {"taux_insertion", "plafond_formation_pct"}
 
 
 class ParametresForm(ServiceModelForm):
-    """The settings page: rates typed as percentages, one input per sector for the labour shares."""
+    """The settings page: rates typed as percentages, one input per sector for the labour shares, and the EU
+    thresholds of the Loi Climat as their latest dated set (a new date of effect adds a set, the former ones
+    stay for the marchés launched before it)."""
+
+    seuils_date_effet = forms.DateField(label="Seuils européens en vigueur à partir du", widget=ChampDate())
+    seuil_fournitures_services_etat = forms.DecimalField(
+        label="Fournitures et services, acheteurs de l'État (€ HT)", min_value=1, decimal_places=2
+    )
+    seuil_fournitures_services = forms.DecimalField(
+        label="Fournitures et services, autres acheteurs (€ HT)", min_value=1, decimal_places=2
+    )
+    seuil_travaux = forms.DecimalField(label="Travaux (€ HT)", min_value=1, decimal_places=2)
 
     class Meta:
         model = Parametres
-        fields = [name for name in PARAMETRES_MODIFIABLES if name != "taux_main_oeuvre"]
+        fields = [name for name in PARAMETRES_MODIFIABLES if name not in {"taux_main_oeuvre", "seuils_europeens"}]
         field_classes = dict.fromkeys(RATE_FIELDS, PourcentageField)
         labels = {
             "taux_insertion": "Taux d'insertion (%)",
@@ -137,6 +150,10 @@ class ParametresForm(ServiceModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        seuils = (self.instance.seuils_europeens or [{}])[-1]
+        self.fields["seuils_date_effet"].initial = seuils.get("date_effet")
+        for champ in CHAMPS_SEUILS:
+            self.fields[f"seuil_{champ}"].initial = seuils.get(champ)
         table = self.instance.taux_main_oeuvre or {}
         for secteur in Secteur:
             self.fields[f"secteur_{secteur.value}"] = PourcentageField(
@@ -148,11 +165,19 @@ class ParametresForm(ServiceModelForm):
         return [self[f"secteur_{s.value}"] for s in Secteur]
 
     @property
+    def champs_seuils(self):
+        return [self["seuils_date_effet"], *(self[f"seuil_{champ}"] for champ in CHAMPS_SEUILS)]
+
+    @property
     def champs_generaux(self):
-        return [field for field in self if not field.name.startswith("secteur_")]
+        return [field for field in self if not field.name.startswith(("secteur_", "seuil"))]
 
     def changes(self):
-        """The cleaned values, with the sector table rebuilt, ready for ``parametres_update``."""
-        data = {name: value for name, value in self.cleaned_data.items() if not name.startswith("secteur_")}
+        """The cleaned values, with the sector table and the dated thresholds rebuilt, for ``parametres_update``."""
+        data = {name: value for name, value in self.cleaned_data.items() if not name.startswith(("secteur_", "seuil"))}
         data["taux_main_oeuvre"] = {s.value: str(self.cleaned_data[f"secteur_{s.value}"]) for s in Secteur}
+        jour = self.cleaned_data["seuils_date_effet"].isoformat()
+        seuils = {"date_effet": jour, **{c: str(self.cleaned_data[f"seuil_{c}"]) for c in CHAMPS_SEUILS}}
+        autres = [s for s in self.instance.seuils_europeens or [] if s.get("date_effet") != jour]
+        data["seuils_europeens"] = [*autres, seuils]
         return data

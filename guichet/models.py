@@ -1,4 +1,5 @@
 import uuid
+from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -99,6 +100,21 @@ def taux_main_oeuvre_defaut():
         Secteur.FOURNITURES: "0.10",
         Secteur.AUTRE: "0.50",
     }
+
+
+# Loi Climat (CCP L2112-2-1): the EU thresholds in force since 1 January 2026, in euros HT. They are revised every
+# two years: a new set is added with its date of effect, the former ones stay for the marchés launched before.
+SEUILS_EUROPEENS_2026 = {
+    "date_effet": "2026-01-01",
+    "fournitures_services_etat": "140000",
+    "fournitures_services": "216000",
+    "travaux": "5404000",
+}
+CHAMPS_SEUILS = ("fournitures_services_etat", "fournitures_services", "travaux")
+
+
+def seuils_europeens_defaut():
+    return [dict(SEUILS_EUROPEENS_2026)]
 
 
 def _fraction(**kwargs):
@@ -202,6 +218,20 @@ class Parametres(models.Model):
         help_text="Les facilitateurs sont prévenus ce nombre de jours avant la fin d'une convention signée.",
     )
 
+    # Loi Climat et résilience (CCP L2112-2-1): a social consideration in every marché at or above the EU
+    # thresholds launched from this date, unless a motive is recorded.
+    date_obligation_climat = models.DateField(
+        "obligation de considération sociale (loi Climat) à partir du",
+        default=date(2026, 8, 21),
+        help_text="Les marchés lancés à partir de cette date et au-dessus des seuils européens doivent porter une "
+        "considération sociale ou un motif de dérogation.",
+    )
+    seuils_europeens = models.JSONField(
+        "seuils européens (€ HT) et leur date d'effet",
+        default=seuils_europeens_defaut,
+        help_text="Fournitures et services des acheteurs de l'État, des autres acheteurs, travaux.",
+    )
+
     objects = scoped_manager()
 
     class Meta:
@@ -238,6 +268,10 @@ class Parametres(models.Model):
                     cleaned[secteur] = str(rate.normalize() if rate else Decimal("0"))
                 else:
                     self.taux_main_oeuvre = cleaned
+        try:
+            self.seuils_europeens = normaliser_seuils(self.seuils_europeens)
+        except ValidationError as error:
+            errors["seuils_europeens"] = error.messages
         if (
             self.conversion_sous_traitance == ConversionSousTraitance.TAUX_FORFAITAIRE
             and not self.taux_horaire_forfaitaire
@@ -249,6 +283,48 @@ class Parametres(models.Model):
             errors["bonus_cdi_annees_max"] = "Indiquez le nombre d'années au plus valorisées pour un CDI."
         if errors:
             raise ValidationError(errors)
+
+    def seuils_au(self, jour):
+        """The EU thresholds in force on ``jour`` (the earliest set before any date of effect), as Decimals."""
+        return seuils_au(self.seuils_europeens, jour)
+
+
+def normaliser_seuils(seuils):
+    """The dated sets of EU thresholds, checked and sorted by date of effect (one set per date); amounts are
+    stored as decimal strings (JSON), never floats."""
+    if not isinstance(seuils, list) or not seuils:
+        raise ValidationError("Indiquez au moins un jeu de seuils européens avec sa date d'effet.")
+    par_date = {}
+    for entree in seuils:
+        if not isinstance(entree, dict):
+            raise ValidationError("Chaque jeu de seuils associe une date d'effet et trois montants.")
+        try:
+            jour = date.fromisoformat(str(entree.get("date_effet")))
+        except ValueError:
+            raise ValidationError("La date d'effet d'un jeu de seuils s'écrit AAAA-MM-JJ.") from None
+        propre = {"date_effet": jour.isoformat()}
+        for champ in CHAMPS_SEUILS:
+            try:
+                montant = Decimal(str(entree.get(champ)))
+            except ArithmeticError:
+                montant = None
+            if montant is None or not montant.is_finite() or montant <= 0:
+                raise ValidationError(f"Le seuil « {champ} » du {jour:%d/%m/%Y} doit être un montant positif.")
+            propre[champ] = (
+                str(int(montant)) if montant == montant.to_integral() else str(montant.quantize(Decimal("0.01")))
+            )
+        if jour in par_date:
+            raise ValidationError(f"Deux jeux de seuils prennent effet le {jour:%d/%m/%Y}.")
+        par_date[jour] = propre
+    return [par_date[jour] for jour in sorted(par_date)]
+
+
+def seuils_au(seuils, jour):
+    en_vigueur = seuils[0]
+    for entree in seuils:
+        if date.fromisoformat(entree["date_effet"]) <= jour:
+            en_vigueur = entree
+    return {champ: Decimal(en_vigueur[champ]) for champ in CHAMPS_SEUILS}
 
 
 # Every setting an admin may change (the page, the API and the service share this list).

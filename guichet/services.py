@@ -105,6 +105,10 @@ def parametres_update(*, guichet, acting_user, **changes) -> Parametres:
     diff = modifier(parametres, champs=PARAMETRES_MODIFIABLES, **changes)
     if diff:
         audit(guichet=guichet, acteur=acting_user, action="parametres.update", cible=parametres, changements=diff)
+        # The calibration settings are inputs of every hours clause (domain.md §3): recompute them now.
+        from marches.services import parametres_recalculer
+
+        parametres_recalculer(guichet=guichet, acting_user=acting_user, changements=diff)
     return parametres
 
 

@@ -233,6 +233,13 @@ SPECTACULAR_SETTINGS = {
     # One name for a choice set used by several fields.
     "ENUM_NAME_OVERRIDES": {
         "FrequenceEnum": "conventions.enums.Frequence",
+        "TypeStructureEnum": "entreprises.enums.TypeStructure",
+        "TypeConsiderationEnum": "guichet.enums.TypeConsideration",
+        "TypeAcheteurEnum": "acheteurs.enums.TypeAcheteur",
+        "TypeEvenementEnum": "conventions.enums.TypeEvenement",
+        "SecteurEnum": "guichet.enums.Secteur",
+        "ModeCalculEnum": "marches.enums.ModeCalcul",
+        "RoleAttributionEnum": "marches.enums.RoleAttribution",
     },
 }
 

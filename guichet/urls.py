@@ -38,6 +38,8 @@ guichet_pages = [
     path("taches/<uuid:pk>/telecharger/", views.TacheTelechargerView.as_view(), name="tache_telecharger"),
     path("", include("acheteurs.urls")),
     path("", include("conventions.urls")),
+    path("", include("marches.urls")),
+    path("", include("entreprises.urls")),
 ]
 
 urlpatterns = [

@@ -2,15 +2,17 @@ from datetime import date
 
 import factory
 from django.core.files.base import ContentFile
+from stdnum import luhn
 
 from acheteurs.enums import TypeAcheteur
 from acheteurs.models import AchatPrevu, Acheteur, Contact, Programmation
 from conventions.enums import StatutConvention, TypeEvenement
 from conventions.models import Convention, DocumentEvenement, Evenement
 from entreprises.models import Entreprise
-from guichet.enums import Role
+from guichet.enums import Role, Secteur, TypeConsideration
 from guichet.models import Membre, Utilisateur
 from guichet.services import guichet_create
+from marches.models import Attribution, AvenantHeures, Consideration, Lot, Marche, Operation
 
 MOT_DE_PASSE = "mot-de-passe-de-test"
 
@@ -120,12 +122,88 @@ class DocumentEvenementFactory(factory.django.DjangoModelFactory):
     fichier = factory.LazyFunction(lambda: ContentFile(b"compte rendu", name="compte-rendu.pdf"))
 
 
+def siret_valide(n):
+    """A valid SIRET numbered by ``n``: a SIREN whose Luhn key is right, an establishment number, the key."""
+    siren = f"{n + 10_000_000:08d}"
+    siren += luhn.calc_check_digit(siren)
+    debut = f"{siren}0001"
+    return debut + luhn.calc_check_digit(debut)
+
+
 class EntrepriseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Entreprise
 
     raison_sociale = factory.Sequence(lambda n: f"Entreprise n°{n}")
-    siret = factory.Sequence(lambda n: f"{n:014d}")
+    siret = factory.Sequence(siret_valide)
+
+
+class OperationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Operation
+
+    nom = factory.Sequence(lambda n: f"Renouvellement urbain n°{n}")
+
+
+class MarcheFactory(factory.django.DjangoModelFactory):
+    """A works marché of 2026; traits ``notifie`` (awarded and running)."""
+
+    class Meta:
+        model = Marche
+
+    acheteur = factory.SubFactory(AcheteurFactory, guichet=factory.SelfAttribute("..guichet"))
+    reference = factory.Sequence(lambda n: f"M-2026-{n:04d}")
+    objet = factory.Sequence(lambda n: f"Travaux n°{n}")
+    montant_estime_ht = 1_000_000
+
+    class Params:
+        notifie = factory.Trait(
+            statut="execution",
+            date_notification=date(2026, 3, 1),
+            date_debut_execution=date(2026, 4, 1),
+            date_fin_execution=date(2027, 12, 31),
+        )
+
+
+class LotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lot
+
+    marche = factory.SubFactory(MarcheFactory, guichet=factory.SelfAttribute("..guichet"))
+    numero = factory.Sequence(lambda n: n + 1)
+    intitule = factory.Sequence(lambda n: f"Lot n°{n}")
+    secteur = Secteur.BTP_GROS_OEUVRE
+    montant_ht = 1_000_000
+
+
+class ConsiderationFactory(factory.django.DjangoModelFactory):
+    """A consideration as stored, without the calibration (``services.consideration_create`` computes it)."""
+
+    class Meta:
+        model = Consideration
+
+    lot = factory.SubFactory(LotFactory, guichet=factory.SelfAttribute("..guichet"))
+    type = TypeConsideration.CLAUSE_ACTIONS
+
+
+class AvenantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AvenantHeures
+
+    consideration = factory.SubFactory(
+        ConsiderationFactory, guichet=factory.SelfAttribute("..guichet"), type=TypeConsideration.CLAUSE_HEURES
+    )
+    date_effet = date(2026, 9, 1)
+    heures_dues = 900
+
+
+class AttributionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attribution
+
+    lot = factory.SubFactory(LotFactory, guichet=factory.SelfAttribute("..guichet"))
+    entreprise = factory.SubFactory(EntrepriseFactory, guichet=factory.SelfAttribute("..guichet"))
+    role = "titulaire"
 
 
 class MembreFactory(factory.django.DjangoModelFactory):

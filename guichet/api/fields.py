@@ -1,4 +1,6 @@
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -36,3 +38,18 @@ class FichierPriveField(serializers.FileField):
         request = self.context["request"]
         kwargs = {"guichet_slug": request._request.guichet.slug, **self.url_kwargs(value.instance)}
         return request.build_absolute_uri(reverse(self.url_name, kwargs=kwargs))
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class HeuresEntieresField(serializers.DecimalField):
+    """Hours due, whole hours by definition (the calibration rounds them to the hour, domain.md §3): read as a
+    JSON integer (``833``), so that ``833`` compares equal however the client reads numbers; written as a
+    number or a decimal string, like every decimal of the API."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 10)
+        kwargs.setdefault("decimal_places", 0)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return None if value is None else int(value)

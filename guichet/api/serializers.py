@@ -17,10 +17,23 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
 
 
+class SeuilsEuropeensSerializer(serializers.Serializer):
+    """One dated set of EU thresholds (Loi Climat, CCP L2112-2-1), in euros HT."""
+
+    date_effet = serializers.DateField()
+    fournitures_services_etat = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=1)
+    fournitures_services = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=1)
+    travaux = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=1)
+
+    def validate(self, data):
+        return {cle: str(valeur) for cle, valeur in data.items()}  # stored as JSON: strings, never floats
+
+
 class ParametresSerializer(serializers.ModelSerializer):
     taux_main_oeuvre = serializers.DictField(
         child=serializers.DecimalField(max_digits=5, decimal_places=4, min_value=0, max_value=1)
     )
+    seuils_europeens = SeuilsEuropeensSerializer(many=True)
 
     class Meta:
         model = Parametres

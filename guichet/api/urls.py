@@ -7,6 +7,8 @@ from rest_framework.routers import SimpleRouter
 
 from acheteurs import api as acheteurs_api
 from conventions import api as conventions_api
+from entreprises import api as entreprises_api
+from marches import api as marches_api
 
 from . import views
 
@@ -15,7 +17,12 @@ router.register("membres", views.MembreViewSet, basename="membre")
 router.register("taches", views.TacheViewSet, basename="tache")
 router.register("journal", views.JournalViewSet, basename="journal")
 # Each app lists its viewsets as ROUTES: (prefix, viewset, basename).
-for prefix, viewset, basename in [*acheteurs_api.ROUTES, *conventions_api.ROUTES]:
+for prefix, viewset, basename in [
+    *acheteurs_api.ROUTES,
+    *conventions_api.ROUTES,
+    *marches_api.ROUTES,
+    *entreprises_api.ROUTES,
+]:
     router.register(prefix, viewset, basename=basename)
 
 # Swagger UI sets inline styles on its elements: allow them on this page only (scripts stay 'self').
@@ -26,6 +33,7 @@ docs_view = csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNS
 app_name = "api"
 guichet_urlpatterns = [
     path("parametres/", views.ParametresView.as_view(), name="parametres"),
+    path("simulations/", marches_api.SimulationView.as_view(), name="simulation"),
     *router.urls,
 ]
 urlpatterns = [

@@ -95,6 +95,11 @@ def test_settings_page_saves_percentages_as_fractions(client, guichet_a):
         "heures_etp": "1607",
         "alerte_fin_convention_jours": "60",
         "formation_comptee": "on",
+        "date_obligation_climat": "2026-08-21",
+        "seuils_date_effet": "2026-01-01",
+        "seuil_fournitures_services_etat": "140000",
+        "seuil_fournitures_services": "216000",
+        "seuil_travaux": "5404000",
     }
     data |= {f"secteur_{s.value}": "50" for s in Secteur}
     data["secteur_proprete"] = "80"

@@ -8,6 +8,7 @@ from entreprises.enums import TypeStructure
 from entreprises.models import Entreprise
 from guichet.enums import Role
 from guichet.tenancy import guichet_scope
+from marches import demo as marches_demo
 
 from .create_guichet import ensure_guichet, ensure_member
 
@@ -54,6 +55,10 @@ class Command(BaseCommand):
                 raison, type_structure, siret = spec["entreprise"]
                 entreprise, _ = Entreprise.objects.get_or_create(
                     guichet=guichet, siret=siret, defaults={"raison_sociale": raison, "type_structure": type_structure}
+                )
+                # Companies and structures inclusives, marchés, lots, considerations and attributions.
+                marches_demo.charger(
+                    guichet=guichet, acheteurs=acheteurs, entreprise_membre=entreprise, aujourdhui=aujourdhui
                 )
             for role, (prenom, nom) in PERSONNES.items():
                 email = f"{role}@{spec['domaine']}"

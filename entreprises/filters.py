@@ -1,0 +1,35 @@
+"""Filters of the company register, shared by the pages and the API (``?type_structure=ei&q=nord``)."""
+
+import django_filters
+from django.db.models import Q
+
+from guichet.filters import filtre_oui_non, filtre_recherche
+
+from .enums import STRUCTURES_INCLUSIVES, TypeStructure
+from .models import Entreprise
+
+
+class EntrepriseFilter(django_filters.FilterSet):
+    q = filtre_recherche("Raison sociale, SIRET, SIREN ou commune.")
+    type_structure = django_filters.ChoiceFilter(
+        label="Type de structure", choices=TypeStructure.choices, empty_label="Tous"
+    )
+    inclusive = filtre_oui_non("Structure inclusive", method="structures_inclusives")
+
+    class Meta:
+        model = Entreprise
+        fields = []
+
+    def rechercher(self, queryset, name, value):
+        value = value.strip()
+        chiffres = value.replace(" ", "").replace(".", "")
+        query = Q(raison_sociale__icontains=value) | Q(commune__icontains=value)
+        if chiffres.isdigit():
+            query |= Q(siret__startswith=chiffres)
+        return queryset.filter(query)
+
+    def structures_inclusives(self, queryset, name, value):
+        if value is None:
+            return queryset
+        inclusives = Q(type_structure__in=STRUCTURES_INCLUSIVES)
+        return queryset.filter(inclusives if value else ~inclusives)

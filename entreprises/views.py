@@ -1,0 +1,77 @@
+from django.shortcuts import get_object_or_404
+from django.views.generic import TemplateView
+
+from guichet.views import FormulaireView, GuichetMixin, ListeView, SuppressionView
+from marches.selectors import attributions_visibles
+
+from . import selectors, services
+from .filters import EntrepriseFilter
+from .forms import EntrepriseForm
+
+
+class EntreprisesView(ListeView):
+    permission_required = "entreprises.view"
+    template_name = "entreprises/liste.html"
+    template_resultats = "entreprises/_resultats.html"
+    filterset_class = EntrepriseFilter
+
+    def get_queryset(self):
+        return selectors.entreprises_visibles(guichet=self.guichet, membre=self.membre)
+
+
+class EntrepriseMixin:
+    def get_objet(self):
+        entreprises = selectors.entreprises_visibles(guichet=self.guichet, membre=self.membre)
+        return get_object_or_404(entreprises, pk=self.kwargs["pk"])
+
+    def get_success_url(self, entreprise):
+        return self.url("entreprise", pk=entreprise.pk)
+
+
+class EntrepriseView(EntrepriseMixin, GuichetMixin, TemplateView):
+    """A company: its identity and the lots it holds (its relevés and progress come with the counting)."""
+
+    permission_required = "entreprises.view"
+    template_name = "entreprises/detail.html"
+
+    def get_context_data(self, **kwargs):
+        entreprise = self.get_objet()
+        attributions = attributions_visibles(guichet=self.guichet, membre=self.membre).filter(entreprise=entreprise)
+        return {"entreprise": entreprise, "attributions": attributions.select_related("lot__marche__acheteur")}
+
+
+class EntrepriseCreerView(FormulaireView):
+    permission_required = "entreprises.change"
+    form_class = EntrepriseForm
+    url_retour = "entreprises"
+    titre = "Nouvelle entreprise"
+    message = "Entreprise enregistrée."
+
+    def enregistrer(self, form):
+        return services.entreprise_create(guichet=self.guichet, acting_user=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, entreprise):
+        return self.url("entreprise", pk=entreprise.pk)
+
+
+class EntrepriseModifierView(EntrepriseMixin, FormulaireView):
+    permission_required = "entreprises.change"
+    form_class = EntrepriseForm
+    titre = "Modifier l'entreprise"
+
+    def enregistrer(self, form):
+        return services.entreprise_update(entreprise=self.objet, acting_user=self.request.user, **form.cleaned_data)
+
+
+class EntrepriseSupprimerView(EntrepriseMixin, SuppressionView):
+    permission_required = "entreprises.change"
+    message = "Entreprise supprimée."
+
+    def get_annuler_url(self, entreprise):
+        return self.get_success_url(entreprise)
+
+    def get_success_url(self, entreprise):
+        return self.url("entreprises")
+
+    def supprimer(self, entreprise):
+        services.entreprise_delete(entreprise=entreprise, acting_user=self.request.user)
