@@ -4,8 +4,7 @@ national buyer, with their contacts and the programme of the year. Idempotent: w
 from datetime import timedelta
 from decimal import Decimal
 
-from django.utils.text import slugify
-
+from guichet.demo import contacts_demo
 from guichet.enums import Secteur, TypeConsideration
 
 from . import services
@@ -201,19 +200,8 @@ def charger(*, guichet, aujourdhui):
                 commune=commune,
             )
         if not acheteur.contacts.exists():
-            for n, (prenom, nom_contact, role, fonction) in enumerate(contacts):
-                services.contact_create(
-                    guichet=guichet,
-                    acting_user=None,
-                    acheteur=acheteur,
-                    prenom=prenom,
-                    nom=nom_contact,
-                    role=role,
-                    fonction=fonction,
-                    email=f"{slugify(prenom)}.{slugify(nom_contact)}@acheteur.demo",
-                    telephone=f"03 20 00 00 {10 + n:02d}",
-                    principal=n == 0,
-                )
+            for champs in contacts_demo(contacts, domaine="acheteur.demo", telephone="03 20 00 00"):
+                services.contact_create(guichet=guichet, acting_user=None, acheteur=acheteur, **champs)
         acheteurs.append(acheteur)
     _programmation(guichet=guichet, acheteur=acheteurs[0], aujourdhui=aujourdhui)
     return acheteurs

@@ -1,6 +1,6 @@
 from django import forms
 
-from guichet.forms import ServiceModelForm
+from guichet.forms import ContactBaseForm, ServiceModelForm
 
 from .models import (
     CHAMPS_ACHAT_PREVU,
@@ -24,7 +24,7 @@ class AcheteurForm(ServiceModelForm):
         widgets = {"notes": TEXTE_COURT}
 
 
-class ContactForm(ServiceModelForm):
+class ContactForm(ContactBaseForm):
     class Meta:
         model = Contact
         fields = [name for name in CHAMPS_CONTACT if name != "acheteur"]

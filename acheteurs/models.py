@@ -4,7 +4,8 @@ from django.db import models
 from django.db.models import Count, Q, Sum
 
 from guichet.enums import Secteur, TypeConsideration
-from guichet.fields import SiretField, valider_code_postal, valider_telephone
+from guichet.fields import SiretField, valider_code_postal
+from guichet.models import ContactBase, un_seul_contact_principal
 from guichet.tenancy import TenantModel, champs_modifiables, scoped_manager
 
 from .enums import PotentielSocial, RoleContact, TypeAcheteur
@@ -60,39 +61,18 @@ class Acheteur(TenantModel):
         return self.nom
 
 
-class Contact(TenantModel):
+class Contact(ContactBase):
     """A person the facilitator works with at the buyer."""
 
+    ORGANISATION = "acheteur"
+
     acheteur = models.ForeignKey(Acheteur, on_delete=models.CASCADE, related_name="contacts")
-    prenom = models.CharField("prénom", max_length=150, blank=True)
-    nom = models.CharField("nom", max_length=150)
     role = models.CharField("rôle", max_length=30, choices=RoleContact, default=RoleContact.ACHETEUR)
-    fonction = models.CharField("fonction", max_length=200, blank=True, help_text="Son intitulé de poste.")
-    email = models.EmailField("adresse électronique", blank=True)
-    telephone = models.CharField(
-        "téléphone",
-        max_length=20,
-        blank=True,
-        validators=[valider_telephone],
-    )
-    principal = models.BooleanField("contact principal", default=False)
 
     objects = scoped_manager()
 
-    class Meta:
-        verbose_name = "contact"
-        ordering = ["-principal", "nom", "prenom"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["acheteur"],
-                condition=Q(principal=True),
-                name="contact_un_principal_par_acheteur",
-                violation_error_message="Cet acheteur a déjà un contact principal.",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.prenom} {self.nom}".strip()
+    class Meta(ContactBase.Meta):
+        constraints = [un_seul_contact_principal("acheteur", "Cet acheteur a déjà un contact principal.")]
 
 
 class ProgrammationQuerySet(models.QuerySet):

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from guichet.audit import audit
-from guichet.services import creer, modifier_et_auditer, supprimer
+from guichet.services import contact_creer, contact_modifier, creer, modifier_et_auditer, supprimer
 from guichet.tenancy import ensure_same_guichet
 
 from .models import (
@@ -56,22 +56,20 @@ def acheteur_delete(*, acheteur, acting_user) -> None:
 
 @transaction.atomic
 def contact_create(*, guichet, acting_user, acheteur, **data) -> Contact:
-    ensure_same_guichet(guichet, acheteur)
-    if data.get("principal"):
-        # The new principal contact replaces the former one (saved before, for the constraint).
-        Contact.objects.filter(acheteur=acheteur, principal=True).update(principal=False)
-    contact = creer(Contact, guichet=guichet, champs=CHAMPS_CONTACT, acheteur=acheteur, **data)
-    audit(guichet=guichet, acteur=acting_user, action="contact.create", cible=contact, acheteur=acheteur.pk)
-    return contact
+    return contact_creer(
+        Contact,
+        guichet=guichet,
+        acting_user=acting_user,
+        champs=CHAMPS_CONTACT,
+        action="contact.create",
+        acheteur=acheteur,
+        **data,
+    )
 
 
 @transaction.atomic
 def contact_update(*, contact, acting_user, **changes) -> Contact:
-    ensure_same_guichet(contact.guichet, changes.get("acheteur"))
-    if changes.get("principal"):
-        acheteur = changes.get("acheteur", contact.acheteur)
-        Contact.objects.filter(acheteur=acheteur, principal=True).exclude(pk=contact.pk).update(principal=False)
-    modifier_et_auditer(contact, champs=CHAMPS_CONTACT, action="contact.update", acting_user=acting_user, **changes)
+    contact_modifier(contact, champs=CHAMPS_CONTACT, action="contact.update", acting_user=acting_user, **changes)
     return contact
 
 

@@ -30,3 +30,16 @@ STRUCTURES_INCLUSIVES = {
     TypeStructure.ESAT,
     TypeStructure.REGIE_QUARTIER,
 }
+
+
+class RoleContactEntreprise(models.TextChoices):
+    """Whom the facilitator deals with at a company: the clause's referent, those who recruit and supervise the
+    people in insertion, those who send the monthly hour statements."""
+
+    REFERENT_CLAUSE = "referent_clause", "Référent clause sociale"
+    DIRECTION = "direction", "Direction, gérance"
+    RESSOURCES_HUMAINES = "ressources_humaines", "Ressources humaines, recrutement"
+    ENCADREMENT = "encadrement", "Conducteur de travaux, encadrant"
+    ACCOMPAGNEMENT = "accompagnement", "Chargé d'insertion, accompagnement socioprofessionnel"
+    ADMINISTRATIF = "administratif", "Administratif, paie (relevés d'heures)"
+    AUTRE = "autre", "Autre"

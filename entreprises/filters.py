@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from guichet.filters import filtre_oui_non, filtre_recherche
 
-from .enums import STRUCTURES_INCLUSIVES, TypeStructure
+from .enums import STRUCTURES_INCLUSIVES, RoleContactEntreprise, TypeStructure
 from .models import Entreprise
 
 
@@ -33,3 +33,8 @@ class EntrepriseFilter(django_filters.FilterSet):
             return queryset
         inclusives = Q(type_structure__in=STRUCTURES_INCLUSIVES)
         return queryset.filter(inclusives if value else ~inclusives)
+
+
+class ContactEntrepriseFilter(django_filters.FilterSet):
+    entreprise = django_filters.NumberFilter(label="Entreprise", field_name="entreprise_id")
+    role = django_filters.ChoiceFilter(label="Rôle", choices=RoleContactEntreprise.choices)

@@ -2,10 +2,11 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Substr
 
-from guichet.fields import SiretField, valider_code_postal, valider_telephone
+from guichet.fields import SiretField, valider_code_postal
+from guichet.models import ContactBase, un_seul_contact_principal
 from guichet.tenancy import TenantModel, champs_modifiables, scoped_manager
 
-from .enums import STRUCTURES_INCLUSIVES, TypeStructure
+from .enums import STRUCTURES_INCLUSIVES, RoleContactEntreprise, TypeStructure
 
 
 class EntrepriseQuerySet(models.QuerySet):
@@ -35,10 +36,6 @@ class Entreprise(TenantModel):
     adresse = models.CharField("adresse", max_length=255, blank=True)
     code_postal = models.CharField("code postal", max_length=5, blank=True, validators=[valider_code_postal])
     commune = models.CharField("commune", max_length=120, blank=True)
-    contact_nom = models.CharField("personne à contacter", max_length=200, blank=True, help_text="Prénom et nom.")
-    contact_fonction = models.CharField("sa fonction", max_length=200, blank=True)
-    contact_email = models.EmailField("son adresse électronique", blank=True)
-    contact_telephone = models.CharField("son téléphone", max_length=20, blank=True, validators=[valider_telephone])
     notes = models.TextField("notes", blank=True)
 
     objects = scoped_manager(EntrepriseQuerySet)
@@ -62,4 +59,23 @@ class Entreprise(TenantModel):
         return self.type_structure in STRUCTURES_INCLUSIVES
 
 
+class ContactEntreprise(ContactBase):
+    """A person the facilitator works with at the company."""
+
+    ORGANISATION = "entreprise"
+
+    entreprise = models.ForeignKey(Entreprise, on_delete=models.CASCADE, related_name="contacts")
+    role = models.CharField(
+        "rôle", max_length=30, choices=RoleContactEntreprise, default=RoleContactEntreprise.REFERENT_CLAUSE
+    )
+
+    objects = scoped_manager()
+
+    class Meta(ContactBase.Meta):
+        verbose_name = "contact d'entreprise"
+        verbose_name_plural = "contacts d'entreprise"
+        constraints = [un_seul_contact_principal("entreprise", "Cette entreprise a déjà un contact principal.")]
+
+
 CHAMPS_ENTREPRISE = champs_modifiables(Entreprise)
+CHAMPS_CONTACT_ENTREPRISE = champs_modifiables(ContactEntreprise)

@@ -1,10 +1,11 @@
-"""Reads of the entreprises app. A company member reads its own record only (architecture.md, tenancy §6)."""
+"""Reads of the entreprises app. A company member reads its own record and contacts only (architecture.md,
+tenancy §6)."""
 
 from django.db.models import Count, Q
 
 from guichet.enums import Role
 
-from .models import Entreprise
+from .models import ContactEntreprise, Entreprise
 
 
 def entreprises_visibles(*, guichet, membre):
@@ -20,3 +21,10 @@ def entreprises_visibles(*, guichet, membre):
     if membre.role == Role.ENTREPRISE:
         return entreprises.filter(pk=membre.entreprise_id)
     return entreprises
+
+
+def contacts_visibles(*, guichet, membre):
+    contacts = ContactEntreprise.objects.filter(guichet=guichet)
+    if membre.role == Role.ENTREPRISE:
+        return contacts.filter(entreprise=membre.entreprise_id)
+    return contacts

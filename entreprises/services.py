@@ -1,11 +1,12 @@
-"""Writes of the entreprises app: the guichet's register of companies and structures inclusives."""
+"""Writes of the entreprises app: the guichet's register of companies and structures inclusives, and their
+contacts."""
 
 from django.db import transaction
 
 from guichet.audit import audit
-from guichet.services import creer, modifier_et_auditer, supprimer
+from guichet.services import contact_creer, contact_modifier, creer, modifier_et_auditer, supprimer
 
-from .models import CHAMPS_ENTREPRISE, Entreprise
+from .models import CHAMPS_CONTACT_ENTREPRISE, CHAMPS_ENTREPRISE, ContactEntreprise, Entreprise
 
 
 @transaction.atomic
@@ -25,6 +26,40 @@ def entreprise_update(*, entreprise, acting_user, **changes) -> Entreprise:
 
 @transaction.atomic
 def entreprise_delete(*, entreprise, acting_user) -> None:
-    """Only a company entered by mistake goes: one holding lots or bound to a member stays."""
+    """Only a company entered by mistake goes (with its contacts): one holding lots or bound to a member stays."""
     audit(guichet=entreprise.guichet, acteur=acting_user, action="entreprise.delete", cible=entreprise)
     supprimer(entreprise, message="Cette entreprise ne peut pas être supprimée.")
+
+
+# --- Contacts ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contact_entreprise_create(*, guichet, acting_user, entreprise, **data) -> ContactEntreprise:
+    return contact_creer(
+        ContactEntreprise,
+        guichet=guichet,
+        acting_user=acting_user,
+        champs=CHAMPS_CONTACT_ENTREPRISE,
+        action="contact_entreprise.create",
+        entreprise=entreprise,
+        **data,
+    )
+
+
+@transaction.atomic
+def contact_entreprise_update(*, contact, acting_user, **changes) -> ContactEntreprise:
+    contact_modifier(
+        contact,
+        champs=CHAMPS_CONTACT_ENTREPRISE,
+        action="contact_entreprise.update",
+        acting_user=acting_user,
+        **changes,
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_entreprise_delete(*, contact, acting_user) -> None:
+    audit(guichet=contact.guichet, acteur=acting_user, action="contact_entreprise.delete", cible=contact)
+    contact.delete()

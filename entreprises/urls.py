@@ -8,4 +8,19 @@ urlpatterns = [
     path("entreprises/<int:pk>/", views.EntrepriseView.as_view(), name="entreprise"),
     path("entreprises/<int:pk>/modifier/", views.EntrepriseModifierView.as_view(), name="entreprise_modifier"),
     path("entreprises/<int:pk>/supprimer/", views.EntrepriseSupprimerView.as_view(), name="entreprise_supprimer"),
+    path(
+        "entreprises/<int:pk>/contacts/nouveau/",
+        views.ContactEntrepriseCreerView.as_view(),
+        name="contact_entreprise_creer",
+    ),
+    path(
+        "contacts-entreprises/<int:pk>/modifier/",
+        views.ContactEntrepriseModifierView.as_view(),
+        name="contact_entreprise_modifier",
+    ),
+    path(
+        "contacts-entreprises/<int:pk>/supprimer/",
+        views.ContactEntrepriseSupprimerView.as_view(),
+        name="contact_entreprise_supprimer",
+    ),
 ]

@@ -6,7 +6,7 @@ from marches.selectors import attributions_visibles
 
 from . import selectors, services
 from .filters import EntrepriseFilter
-from .forms import EntrepriseForm
+from .forms import ContactEntrepriseForm, EntrepriseForm
 
 
 class EntreprisesView(ListeView):
@@ -20,24 +20,35 @@ class EntreprisesView(ListeView):
 
 
 class EntrepriseMixin:
-    def get_objet(self):
+    """Pages about one company: looked up among those the member may see (404 otherwise)."""
+
+    def get_entreprise(self):
         entreprises = selectors.entreprises_visibles(guichet=self.guichet, membre=self.membre)
         return get_object_or_404(entreprises, pk=self.kwargs["pk"])
+
+    def get_objet(self):
+        return self.get_entreprise()
 
     def get_success_url(self, entreprise):
         return self.url("entreprise", pk=entreprise.pk)
 
 
 class EntrepriseView(EntrepriseMixin, GuichetMixin, TemplateView):
-    """A company: its identity and the lots it holds (its relevés and progress come with the counting)."""
+    """A company: its identity, its contacts and the lots it holds (its relevés and progress come with the
+    counting)."""
 
     permission_required = "entreprises.view"
     template_name = "entreprises/detail.html"
 
     def get_context_data(self, **kwargs):
         entreprise = self.get_objet()
-        attributions = attributions_visibles(guichet=self.guichet, membre=self.membre).filter(entreprise=entreprise)
-        return {"entreprise": entreprise, "attributions": attributions.select_related("lot__marche__acheteur")}
+        guichet, membre = self.guichet, self.membre
+        attributions = attributions_visibles(guichet=guichet, membre=membre).filter(entreprise=entreprise)
+        return {
+            "entreprise": entreprise,
+            "contacts": selectors.contacts_visibles(guichet=guichet, membre=membre).filter(entreprise=entreprise),
+            "attributions": attributions.select_related("lot__marche__acheteur"),
+        }
 
 
 class EntrepriseCreerView(FormulaireView):
@@ -75,3 +86,63 @@ class EntrepriseSupprimerView(EntrepriseMixin, SuppressionView):
 
     def supprimer(self, entreprise):
         services.entreprise_delete(entreprise=entreprise, acting_user=self.request.user)
+
+
+# --- Contacts ----------------------------------------------------------------------------------------
+
+
+class ContactEntrepriseCreerView(EntrepriseMixin, FormulaireView):
+    """Under a company (``entreprises/<pk>/contacts/nouveau/``): the company comes from the URL."""
+
+    permission_required = "entreprises.change"
+    form_class = ContactEntrepriseForm
+    titre = "Nouveau contact"
+    message = "Contact enregistré."
+
+    def preparer(self):
+        self.entreprise = self.get_entreprise()
+
+    def get_objet(self):
+        return None  # a new contact
+
+    def get_annuler_url(self):
+        return self.url("entreprise", pk=self.entreprise.pk)
+
+    def enregistrer(self, form):
+        return services.contact_entreprise_create(
+            guichet=self.guichet, acting_user=self.request.user, entreprise=self.entreprise, **form.cleaned_data
+        )
+
+    def get_success_url(self, contact):
+        return self.url("entreprise", pk=contact.entreprise_id)
+
+
+class ContactEntrepriseMixin:
+    permission_required = "entreprises.change"
+
+    def get_objet(self):
+        contacts = selectors.contacts_visibles(guichet=self.guichet, membre=self.membre)
+        return get_object_or_404(contacts, pk=self.kwargs["pk"])
+
+    def get_success_url(self, contact):
+        return self.url("entreprise", pk=contact.entreprise_id)
+
+
+class ContactEntrepriseModifierView(ContactEntrepriseMixin, FormulaireView):
+    form_class = ContactEntrepriseForm
+    titre = "Modifier le contact"
+
+    def enregistrer(self, form):
+        return services.contact_entreprise_update(
+            contact=self.objet, acting_user=self.request.user, **form.cleaned_data
+        )
+
+
+class ContactEntrepriseSupprimerView(ContactEntrepriseMixin, SuppressionView):
+    message = "Contact supprimé."
+
+    def get_annuler_url(self, contact):
+        return self.get_success_url(contact)
+
+    def supprimer(self, contact):
+        services.contact_entreprise_delete(contact=contact, acting_user=self.request.user)

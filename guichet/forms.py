@@ -122,6 +122,13 @@ class ServiceModelForm(forms.ModelForm):
         return [(legende, [self[name] for name in noms if name in self.fields]) for legende, noms in self.groupes or []]
 
 
+class ContactBaseForm(ServiceModelForm):
+    """The form of a ``ContactBase`` (a buyer's, a company's contact): its organisation comes from the page. The
+    role, declared by the concrete model after the shared fields, is put back beside the name."""
+
+    field_order = ["prenom", "nom", "role", "fonction", "email", "telephone", "principal"]
+
+
 RATE_FIELDS = {"taux_insertion", "plafond_formation_pct"}
 
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .enums import Arrondi, BonusCdi, ConversionSousTraitance, EtatTache, RegleVentilation, Role, Secteur
+from .fields import valider_telephone
 from .permissions import role_has_perm
 from .tenancy import TenantModel, champs_modifiables, scoped_manager
 
@@ -434,3 +435,38 @@ class Tache(TenantModel):
     @property
     def finie(self):
         return self.etat in {EtatTache.TERMINE, EtatTache.ECHEC}
+
+
+class ContactBase(TenantModel):
+    """A person the guichet works with at an organisation: a buyer (``acheteurs.Contact``), a company
+    (``entreprises.ContactEntreprise``). The concrete model adds the foreign key to its organisation, named by
+    ``ORGANISATION``, the person's ``role`` there (each kind of organisation has its own list), and the constraint
+    of one principal contact per organisation (``un_seul_contact_principal``); ``guichet.services.contact_creer``
+    and ``contact_modifier`` keep it (a new principal contact replaces the former one)."""
+
+    ORGANISATION = ""
+
+    prenom = models.CharField("prénom", max_length=150, blank=True)
+    nom = models.CharField("nom", max_length=150)
+    fonction = models.CharField("fonction", max_length=200, blank=True, help_text="Son intitulé de poste.")
+    email = models.EmailField("adresse électronique", blank=True)
+    telephone = models.CharField("téléphone", max_length=20, blank=True, validators=[valider_telephone])
+    principal = models.BooleanField("contact principal", default=False)
+
+    class Meta:
+        abstract = True
+        verbose_name = "contact"
+        ordering = ["-principal", "nom", "prenom"]
+
+    def __str__(self):
+        return f"{self.prenom} {self.nom}".strip()
+
+
+def un_seul_contact_principal(organisation, message):
+    """The constraint of a ``ContactBase``: at most one principal contact per ``organisation`` (its foreign key)."""
+    return models.UniqueConstraint(
+        fields=[organisation],
+        condition=Q(principal=True),
+        name=f"contact_un_principal_par_{organisation}",
+        violation_error_message=message,
+    )

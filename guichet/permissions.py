@@ -7,6 +7,9 @@ One table, checked by one view mixin (``guichet.views.GuichetMixin``) and one DR
 A buyer's yearly purchase programme is part of its record: ``acheteurs.view`` / ``acheteurs.change``.
 Partnership events (``animation.*``) have codes of their own: an event gathers several buyers and its
 minutes speak of them, so a buyer member, who must see nothing of the other buyers, does not read them.
+
+A marché's status only moves forward; stepping it back, to correct a mistake, is an admin's
+(``marches.revert_status``, checked by ``marches.services.marche_update``).
 """
 
 from .enums import Role
@@ -42,7 +45,14 @@ EDITION_METIER = {
 ROLE_PERMISSIONS = {
     Role.ADMIN: LECTURE_INTERNE
     | EDITION_METIER
-    | {"parametres.view", "parametres.change", "membres.view", "membres.change", "journal.view"},
+    | {
+        "parametres.view",
+        "parametres.change",
+        "membres.view",
+        "membres.change",
+        "journal.view",
+        "marches.revert_status",
+    },
     Role.FACILITATEUR: LECTURE_INTERNE | EDITION_METIER,
     Role.LECTEUR: LECTURE_INTERNE,
     # Own acheteur (and its programme), conventions, marchés, lots, suivis, indicators and bilans (selectors

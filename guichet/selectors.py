@@ -24,6 +24,15 @@ def membres_avec_permission(*, guichet, code):
     return membres_list(guichet=guichet).filter(actif=True, role__in=roles, utilisateur__is_active=True)
 
 
+def a_la_permission(*, guichet, utilisateur, code) -> bool:
+    """Whether ``utilisateur`` is an active member of ``guichet`` whose role grants ``code``: for the services whose
+    rule depends on who acts (they receive the user, not the membership)."""
+    if utilisateur is None or not utilisateur.is_authenticated:
+        return False
+    membre = Membre.objects.filter(guichet=guichet, utilisateur=utilisateur).first()
+    return membre is not None and membre.has_perm(code)
+
+
 def journal_list(*, guichet):
     return JournalAudit.objects.filter(guichet=guichet).select_related("acteur")
 

@@ -81,6 +81,36 @@ def supprimer(obj, *, message):
         raise ValidationError(f"{message} Il est lié à : {', '.join(kinds)}.", code="protected") from protected
 
 
+def contact_creer(model, *, guichet, acting_user, champs, action, **data):
+    """A contact of an organisation (``model``: a ``ContactBase``, its organisation in ``data``); a new principal
+    contact replaces the former one."""
+    organisation = data.get(model.ORGANISATION)
+    ensure_same_guichet(guichet, organisation)
+    if data.get("principal"):
+        _retirer_principal(model, organisation)
+    contact = creer(model, guichet=guichet, champs=champs, **data)
+    audit(guichet=guichet, acteur=acting_user, action=action, cible=contact, **{model.ORGANISATION: organisation.pk})
+    return contact
+
+
+def contact_modifier(contact, *, champs, action, acting_user, **changes):
+    """``modifier_et_auditer`` for a contact: saved as principal (made principal, or moved to another organisation
+    as its principal), it replaces the organisation's former principal contact."""
+    champ = contact.ORGANISATION
+    ensure_same_guichet(contact.guichet, changes.get(champ))
+    if changes.get("principal", contact.principal):
+        _retirer_principal(type(contact), changes.get(champ, getattr(contact, champ)), sauf=contact)
+    return modifier_et_auditer(contact, champs=champs, action=action, acting_user=acting_user, **changes)
+
+
+def _retirer_principal(model, organisation, *, sauf=None):
+    # Before the new principal contact is saved: the constraint allows one per organisation.
+    anciens = model.objects.filter(**{model.ORGANISATION: organisation}, principal=True)
+    if sauf is not None:
+        anciens = anciens.exclude(pk=sauf.pk)
+    anciens.update(principal=False)
+
+
 def _refuser_inconnus(data, champs):
     unknown = set(data) - set(champs)
     if unknown:

@@ -1,17 +1,21 @@
 """Demo companies and marchés of a guichet (``seed_demo``): companies of every kind (SIAE, EA, ESAT, a GEIQ, a
-régie de quartier), 22 marchés across the demo buyers and sectors, every type of social consideration, the four
-calibration modes, an avenant, attributions, an operation, one marché short of the Loi Climat and one with a
-recorded motive. Idempotent: a marché whose reference exists is kept as it is."""
+régie de quartier) with one or two contacts each, 22 marchés across the demo buyers and sectors, every type of social
+consideration, the four calibration modes, an avenant, attributions, an operation, one marché short of the Loi
+Climat and one with a recorded motive. Idempotent: a marché whose reference exists is kept as it is, and so are the
+contacts of a company that has some."""
 
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils.text import slugify
 from stdnum import luhn
 
 from acheteurs.models import AchatPrevu
 from entreprises import services as entreprises_services
+from entreprises.enums import RoleContactEntreprise as R
 from entreprises.enums import TypeStructure
 from entreprises.models import Entreprise
+from guichet.demo import contacts_demo
 from guichet.enums import Secteur
 from guichet.enums import TypeConsideration as T
 
@@ -32,6 +36,36 @@ ENTREPRISES = [
     ("Régie de quartier des Provinces", TypeStructure.REGIE_QUARTIER, "81.29A", "Villeneuve"),
     ("ESAT Les Ateliers", TypeStructure.ESAT, "88.10C", "Armentières"),
     ("Tri Solidaire", TypeStructure.EI, "38.32Z", "Roubaix"),
+]
+
+# Their contacts, in the same order: (prénom, nom, rôle, fonction), the first one principal.
+CONTACTS = [
+    [
+        ("Claire", "Martin", R.REFERENT_CLAUSE, "Responsable RSE"),
+        ("Yanis", "Lemoine", R.ADMINISTRATIF, "Assistant de paie"),
+    ],
+    [("Thomas", "Leroy", R.ENCADREMENT, "Conducteur de travaux")],
+    [
+        ("Samia", "Bouzid", R.RESSOURCES_HUMAINES, "Responsable des ressources humaines"),
+        ("Éric", "Vasseur", R.ENCADREMENT, "Chef d'équipe"),
+    ],
+    [("Jean-Marc", "Delattre", R.DIRECTION, "Gérant")],
+    [
+        ("Lucie", "Carpentier", R.DIRECTION, "Directrice"),
+        ("Hugo", "Deschamps", R.ACCOMPAGNEMENT, "Conseiller en insertion professionnelle"),
+    ],
+    [("Fatima", "El Amrani", R.ACCOMPAGNEMENT, "Chargée d'accompagnement")],
+    [("Olivier", "Lambert", R.DIRECTION, "Directeur")],
+    [
+        ("Céline", "Dupuis", R.REFERENT_CLAUSE, "Coordinatrice"),
+        ("Mehdi", "Benaïssa", R.ACCOMPAGNEMENT, "Chargé d'accompagnement"),
+    ],
+    [("Nathalie", "Fontaine", R.DIRECTION, "Directrice")],
+    [("Bruno", "Wattez", R.RESSOURCES_HUMAINES, "Responsable du service social")],
+    [
+        ("Amandine", "Caron", R.REFERENT_CLAUSE, "Responsable d'exploitation"),
+        ("Kevin", "Duhamel", R.ACCOMPAGNEMENT, "Encadrant technique d'insertion"),
+    ],
 ]
 
 
@@ -533,7 +567,7 @@ MOTIF_DEROGATION = (
 
 
 def charger(*, guichet, acheteurs, entreprise_membre, aujourdhui):
-    """The demo companies (``entreprise_membre`` first) and marchés of the guichet."""
+    """The demo companies (``entreprise_membre`` first) with their contacts, and the marchés of the guichet."""
     entreprises = [entreprise_membre]
     for rang, (raison, type_structure, naf, commune) in enumerate(ENTREPRISES[1:], start=1):
         siret = siret_demo(rang, guichet.pk)
@@ -545,10 +579,16 @@ def charger(*, guichet, acheteurs, entreprise_membre, aujourdhui):
             type_structure=type_structure,
             code_naf=naf,
             commune=commune,
-            contact_nom="Claire Martin",
-            contact_email=f"contact{rang}@entreprise.demo",
         )
         entreprises.append(entreprise)
+    for entreprise, contacts in zip(entreprises, CONTACTS, strict=True):
+        if entreprise.contacts.exists():
+            continue
+        domaine = f"{slugify(entreprise.raison_sociale)}.demo"
+        for champs in contacts_demo(contacts, domaine=domaine, telephone=f"03 21 00 {entreprise.pk % 100:02d}"):
+            entreprises_services.contact_entreprise_create(
+                guichet=guichet, acting_user=None, entreprise=entreprise, **champs
+            )
     prefixe = guichet.slug.split("-")[0].upper()
     operation = Operation.objects.filter(nom="Renouvellement urbain du quartier des Provinces").first()
     if operation is None:

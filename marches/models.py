@@ -194,7 +194,14 @@ class Marche(TenantModel):
     date_notification = models.DateField("date de notification", null=True, blank=True)
     date_debut_execution = models.DateField("début d'exécution", null=True, blank=True)
     date_fin_execution = models.DateField("fin d'exécution", null=True, blank=True)
-    statut = models.CharField("statut", max_length=12, choices=StatutMarche, default=StatutMarche.PROGRAMME)
+    statut = models.CharField(
+        "statut",
+        max_length=12,
+        choices=StatutMarche,
+        default=StatutMarche.PROGRAMME,
+        help_text="Il ne fait qu'avancer, des étapes pouvant être sautées ; seul un administrateur le fait revenir en "
+        "arrière. Un titulaire sur un lot fait passer le marché à « Attribué ».",
+    )
     motif_derogation_climat = models.TextField(
         "motif de l'absence de considération sociale",
         blank=True,

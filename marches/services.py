@@ -17,12 +17,12 @@ from django.utils import timezone
 
 from guichet.audit import audit
 from guichet.enums import TypeConsideration
-from guichet.selectors import parametres_of
+from guichet.selectors import a_la_permission, parametres_of
 from guichet.services import creer, modifier, modifier_et_auditer, supprimer
 from guichet.tenancy import ensure_same_guichet
 
 from . import calibrage
-from .enums import FICHES, STRUCTURES_RESERVATAIRES, ModeCalcul, RoleAttribution, StatutMarche
+from .enums import FICHES, ORDRE_STATUTS, STRUCTURES_RESERVATAIRES, ModeCalcul, RoleAttribution, StatutMarche
 from .models import (
     CHAMPS_ATTRIBUTION,
     CHAMPS_AVENANT,
@@ -111,9 +111,29 @@ def marche_create(*, guichet, acting_user, acheteur, operation=None, **data) -> 
 
 @transaction.atomic
 def marche_update(*, marche, acting_user, **changes) -> Marche:
+    """The status moves forward only (``_statut_recule``); an admin's step back is audited as
+    ``marche.statut_corrige``."""
     ensure_same_guichet(marche.guichet, changes.get("acheteur"), changes.get("operation"))
-    modifier_et_auditer(marche, champs=CHAMPS_MARCHE, action="marche.update", acting_user=acting_user, **changes)
+    recule = "statut" in changes and _statut_recule(marche, changes["statut"], acting_user=acting_user)
+    action = "marche.statut_corrige" if recule else "marche.update"
+    modifier_et_auditer(marche, champs=CHAMPS_MARCHE, action=action, acting_user=acting_user, **changes)
     return marche
+
+
+def _statut_recule(marche, statut, *, acting_user) -> bool:
+    """The lifecycle of a marché (api.md ``statut``) moves forward: programme → consultation → attribue →
+    execution → clos, steps may be skipped. Creation takes any status (a contract is often entered late, already
+    running); a change that goes back is refused, except to an admin correcting a mistake. Says whether it does."""
+    if statut not in ORDRE_STATUTS or ORDRE_STATUTS.index(statut) >= ORDRE_STATUTS.index(marche.statut):
+        return False  # forward, unchanged, or an unknown value that full_clean refuses
+    if a_la_permission(guichet=marche.guichet, utilisateur=acting_user, code="marches.revert_status"):
+        return True
+    message = (
+        f"Le statut d'un marché avance sans revenir en arrière : « {StatutMarche(statut).label} » précède "
+        f"« {StatutMarche(marche.statut).label} ». Seul un administrateur du guichet peut corriger "
+        "une erreur de statut."
+    )
+    raise ValidationError({"statut": message})
 
 
 @transaction.atomic
@@ -435,12 +455,30 @@ def avenant_delete(*, avenant, acting_user) -> None:
 # --- Attributions ------------------------------------------------------------------------------------
 
 
-def _apres_attribution(attribution, *, acting_user, avant=None):
-    """The titulaire's awarded amount is an input of the lot's formula clause (``recalcul_sur_montant_attribue``)."""
+def _apres_attribution(attribution, *, acting_user, avant=None, lot_avant=None):
+    """The titulaire's awarded amount is an input of the lot's formula clause (``recalcul_sur_montant_attribue``);
+    a new titulaire of a lot (created, or made titulaire, or moved to this lot) awards its marché."""
     concernee = RoleAttribution.TITULAIRE in {attribution.role, avant}
     if concernee:
         clauses_recalculer(
             guichet=attribution.guichet, acting_user=acting_user, lots=[attribution.lot_id], champ_erreur="montant_ht"
+        )
+    titulaire = attribution.role == RoleAttribution.TITULAIRE
+    if titulaire and (avant != RoleAttribution.TITULAIRE or lot_avant != attribution.lot_id):
+        _marche_attribue(attribution, acting_user=acting_user)
+
+
+def _marche_attribue(attribution, *, acting_user):
+    """A titulaire on one of its lots: a marché still programmed or in consultation is awarded (audited as
+    ``marche.attribue``, right after the ``attribution.*`` entry); one already further on keeps its status."""
+    marche = Marche.objects.select_for_update().get(pk=attribution.lot.marche_id)
+    if ORDRE_STATUTS.index(marche.statut) < ORDRE_STATUTS.index(StatutMarche.ATTRIBUE):
+        modifier_et_auditer(
+            marche,
+            champs=CHAMPS_MARCHE,
+            action="marche.attribue",
+            acting_user=acting_user,
+            statut=StatutMarche.ATTRIBUE,
         )
 
 
@@ -469,7 +507,7 @@ def attribution_update(*, attribution, acting_user, **changes) -> Attribution:
     modifier_et_auditer(
         attribution, champs=CHAMPS_ATTRIBUTION, action="attribution.update", acting_user=acting_user, **changes
     )
-    _apres_attribution(attribution, acting_user=acting_user, avant=avant)
+    _apres_attribution(attribution, acting_user=acting_user, avant=avant, lot_avant=lot_avant)
     if lot_avant != attribution.lot_id and avant == RoleAttribution.TITULAIRE:
         clauses_recalculer(guichet=attribution.guichet, acting_user=acting_user, lots=[lot_avant])
     return attribution

@@ -8,7 +8,7 @@ from acheteurs.enums import TypeAcheteur
 from acheteurs.models import AchatPrevu, Acheteur, Contact, Programmation
 from conventions.enums import StatutConvention, TypeEvenement
 from conventions.models import Convention, DocumentEvenement, Evenement
-from entreprises.models import Entreprise
+from entreprises.models import ContactEntreprise, Entreprise
 from guichet.enums import Role, Secteur, TypeConsideration
 from guichet.models import Membre, Utilisateur
 from guichet.services import guichet_create
@@ -136,6 +136,16 @@ class EntrepriseFactory(factory.django.DjangoModelFactory):
 
     raison_sociale = factory.Sequence(lambda n: f"Entreprise n°{n}")
     siret = factory.Sequence(siret_valide)
+
+
+class ContactEntrepriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactEntreprise
+
+    entreprise = factory.SubFactory(EntrepriseFactory, guichet=factory.SelfAttribute("..guichet"))
+    prenom = "Karim"
+    nom = factory.Sequence(lambda n: f"Benali{n}")
+    email = factory.Sequence(lambda n: f"contact{n}@entreprise.fr")
 
 
 class OperationFactory(factory.django.DjangoModelFactory):

@@ -1,6 +1,6 @@
 """Browser journey in headless Chromium: a facilitator calibrates a clause in the simulator (the hours appear as
 they type), creates the marché from the simulation, its lot and its clause (each form starting from the
-simulated inputs), then attributes the lot to a company."""
+simulated inputs), then attributes the lot to a company, which awards the marché."""
 
 import pytest
 
@@ -80,3 +80,4 @@ def test_a_facilitator_calibrates_in_the_simulator_then_creates_and_attributes_t
     with guichet_scope(guichet.pk):
         clause = Consideration.objects.get()
     assert clause.heures_dues == 833 and clause.lot.marche.reference == "LENS-2026-ECOLE"
+    assert clause.lot.marche.statut == "attribue"  # awarded by its titulaire

@@ -1,13 +1,16 @@
-"""Permission rows of the entreprises app: every internal role reads the register, a company member its own
-record only (404 for another), a buyer member none of it (403); admins and facilitators write."""
+"""Permission rows of the entreprises app: every internal role reads the register and the companies' contacts, a
+company member its own record and contacts only (404 for another), a buyer member none of it (403); admins and
+facilitators write."""
 
 from guichet.enums import Role
 
-from ..factories import EntrepriseFactory
+from ..factories import ContactEntrepriseFactory, EntrepriseFactory
 from ..permissions import API_CREATION, API_EDITION, API_SUPPRESSION, EDITION, EDITION_POST, Cas, D, F, N, R, dans_a
 
 LECTURE = [R, N, D, D, D, F, D]
 LECTURE_AUTRE = [R, N, D, D, D, F, N]
+LECTURE_API = [401, N, D, D, D, F, D]
+LECTURE_API_AUTRE = [401, N, D, D, D, F, N]
 
 
 def _propre(ctx):
@@ -19,11 +22,20 @@ def _autre(ctx):
         return EntrepriseFactory(guichet=ctx.a.guichet)
 
 
+def _contact(entreprise):
+    def make(ctx):
+        with ctx.a.scope():
+            return ContactEntrepriseFactory(guichet=ctx.a.guichet, entreprise=entreprise(ctx))
+
+    return make
+
+
 def pk(make):
     return lambda ctx: dans_a(ctx, pk=make(ctx).pk)
 
 
 ENTREPRISE = {"raison_sociale": "Rebond Insertion", "siret": "732 829 320 00074", "type_structure": "ei"}
+CONTACT = {"nom": "Durand", "role": "ressources_humaines"}
 
 MATRICE = [
     Cas("entreprises", "GET", LECTURE, kwargs=dans_a),
@@ -35,10 +47,16 @@ MATRICE = [
     Cas("entreprise_modifier", "POST", EDITION_POST, kwargs=pk(_autre), data=lambda ctx: ENTREPRISE),
     Cas("entreprise_supprimer", "GET", EDITION, kwargs=pk(_autre)),
     Cas("entreprise_supprimer", "POST", EDITION_POST, kwargs=pk(_autre)),
-    Cas("api:entreprise-list", "GET", [401, N, D, D, D, F, D], kwargs=dans_a, api=True),
+    Cas("contact_entreprise_creer", "GET", EDITION, kwargs=pk(_propre)),
+    Cas("contact_entreprise_creer", "POST", EDITION_POST, kwargs=pk(_propre), data=lambda ctx: CONTACT),
+    Cas("contact_entreprise_modifier", "GET", EDITION, kwargs=pk(_contact(_propre))),
+    Cas("contact_entreprise_modifier", "POST", EDITION_POST, kwargs=pk(_contact(_propre)), data=lambda ctx: CONTACT),
+    Cas("contact_entreprise_supprimer", "GET", EDITION, kwargs=pk(_contact(_propre))),
+    Cas("contact_entreprise_supprimer", "POST", EDITION_POST, kwargs=pk(_contact(_propre))),
+    Cas("api:entreprise-list", "GET", LECTURE_API, kwargs=dans_a, api=True),
     Cas("api:entreprise-list", "POST", API_CREATION, kwargs=dans_a, api=True, data=lambda ctx: ENTREPRISE),
-    Cas("api:entreprise-detail", "GET", [401, N, D, D, D, F, D], kwargs=pk(_propre), api=True),
-    Cas("api:entreprise-detail", "GET", [401, N, D, D, D, F, N], kwargs=pk(_autre), api=True),
+    Cas("api:entreprise-detail", "GET", LECTURE_API, kwargs=pk(_propre), api=True),
+    Cas("api:entreprise-detail", "GET", LECTURE_API_AUTRE, kwargs=pk(_autre), api=True),
     Cas(
         "api:entreprise-detail",
         "PATCH",
@@ -48,4 +66,24 @@ MATRICE = [
         data=lambda ctx: {"commune": "Lens"},
     ),
     Cas("api:entreprise-detail", "DELETE", API_SUPPRESSION, kwargs=pk(_autre), api=True),
+    Cas("api:contact-entreprise-list", "GET", LECTURE_API, kwargs=dans_a, api=True),
+    Cas(
+        "api:contact-entreprise-list",
+        "POST",
+        API_CREATION,
+        kwargs=dans_a,
+        api=True,
+        data=lambda ctx: {"entreprise": _propre(ctx).pk, "nom": "Durand"},
+    ),
+    Cas("api:contact-entreprise-detail", "GET", LECTURE_API, kwargs=pk(_contact(_propre)), api=True),
+    Cas("api:contact-entreprise-detail", "GET", LECTURE_API_AUTRE, kwargs=pk(_contact(_autre)), api=True),
+    Cas(
+        "api:contact-entreprise-detail",
+        "PATCH",
+        API_EDITION,
+        kwargs=pk(_contact(_propre)),
+        api=True,
+        data=lambda ctx: CONTACT,
+    ),
+    Cas("api:contact-entreprise-detail", "DELETE", API_SUPPRESSION, kwargs=pk(_contact(_propre)), api=True),
 ]

@@ -35,7 +35,6 @@ def test_a_company_gets_its_siren_and_is_flagged_as_inclusive(guichet_a):
         ({"siret": ""}, "siret", "Ce champ ne peut pas être vide."),
         ({"code_naf": "4399"}, "code_naf", "Le code NAF s'écrit comme 43.99C."),
         ({"type_structure": "multinationale"}, "type_structure", "n’est pas un choix valide"),
-        ({"contact_telephone": "appelez-moi"}, "contact_telephone", "Saisissez un numéro de téléphone"),
     ],
 )
 def test_invalid_companies_are_refused_in_french(guichet_a, data, champ, message):

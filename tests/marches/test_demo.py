@@ -1,4 +1,5 @@
 from django.core.management import call_command
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from entreprises.enums import TypeStructure
@@ -22,6 +23,10 @@ def test_the_demo_has_a_realistic_portfolio_in_each_guichet(db, capsys):
             modes = set(Consideration.objects.clauses_heures().values_list("mode_calcul", flat=True))
             assert modes == set(ModeCalcul.values)
             types = set(Entreprise.objects.values_list("type_structure", flat=True))
+            contacts = Entreprise.objects.annotate(
+                n=Count("contacts"), principaux=Count("contacts", filter=Q(contacts__principal=True))
+            )
+            assert {(e.n in {1, 2}, e.principaux) for e in contacts} == {(True, 1)}  # rerun: no more contacts
             assert {TypeStructure.EA, TypeStructure.GEIQ, TypeStructure.ACI, TypeStructure.ETTI} <= types
             assert Attribution.objects.count() >= 25 and AvenantHeures.objects.count() == 1
             statuts = Marche.objects.avec_climat(guichet.parametres).values_list("statut_climat", flat=True)
