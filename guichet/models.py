@@ -202,6 +202,11 @@ class Parametres(models.Model):
     conservation_mois = models.PositiveSmallIntegerField(
         "conservation des données personnelles (mois)", default=24, validators=[MinValueValidator(1)]
     )
+    supprimer_justificatif_valide = models.BooleanField(
+        "supprimer la pièce numérisée une fois l'éligibilité validée",
+        default=True,
+        help_text="Seules restent les métadonnées de la pièce (type, date) : la donnée minimale (RGPD, art. 5).",
+    )
     # Reporting (domain.md §9)
     seuil_petits_effectifs = models.PositiveSmallIntegerField("seuil des petits effectifs", default=5)
     heures_etp = models.DecimalField(

@@ -34,9 +34,19 @@ ENTREES = [
     ),
     Entree("Simulateur", "simulateur", "marches.change"),
     Entree("Entreprises", "entreprises", "entreprises.view", pages=("entreprise",)),
+    Entree(
+        "Bénéficiaires",
+        "beneficiaires",
+        "publics.view",
+        pages=("beneficiaire", "doublons", "eligibilite", "positionnement", "criteres", "critere_", "fiche_"),
+    ),
+    Entree("Contrats", "contrats", "contrats.view", pages=("contrat", "sortie")),
+    Entree("Prescripteurs", "prescripteurs", "publics.view", pages=("prescripteur", "contact_prescripteur")),
     Entree("Membres", "membres", "membres.change", administration=True),
     Entree("Paramètres", "parametres", "parametres.change", administration=True),
     Entree("Journal d'audit", "journal", "journal.view", administration=True),
+    Entree("Journal des accès", "journal_acces", "journal_acces.view", administration=True),
+    Entree("Conservation des données", "conservation", "publics.anonymiser", administration=True),
 ]
 
 

@@ -8,6 +8,13 @@ A buyer's yearly purchase programme is part of its record: ``acheteurs.view`` / 
 Partnership events (``animation.*``) have codes of their own: an event gathers several buyers and its
 minutes speak of them, so a buyer member, who must see nothing of the other buyers, does not read them.
 
+Personal data (domain.md §10, api.md's table): ``publics.view`` reads the people, their parcours and outcomes;
+``eligibilites.view`` their eligibility criteria and evidence (both admins and facilitators only, every read of an
+eligibility written to the access log that ``journal_acces.view``, admins, consult; ``publics.anonymiser`` runs the
+retention job by hand). ``contrats.view`` reads the
+work contracts: a company member its own and the names of its own employees only (selectors restrict), never their
+criteria nor their birth dates. Buyers and ``lecteur`` members see aggregates only (``reporting.view``).
+
 A marché's status only moves forward; stepping it back, to correct a mistake, is an admin's
 (``marches.revert_status``, checked by ``marches.services.marche_update``).
 """
@@ -35,6 +42,8 @@ EDITION_METIER = {
     "entreprises.change",
     "publics.view",
     "publics.change",
+    "eligibilites.view",
+    "contrats.view",
     "releves.view",
     "releves.change",
     "releves.validate",
@@ -51,6 +60,8 @@ ROLE_PERMISSIONS = {
         "membres.view",
         "membres.change",
         "journal.view",
+        "journal_acces.view",
+        "publics.anonymiser",
         "marches.revert_status",
     },
     Role.FACILITATEUR: LECTURE_INTERNE | EDITION_METIER,
@@ -59,7 +70,7 @@ ROLE_PERMISSIONS = {
     # restrict); no animation events (see above).
     Role.ACHETEUR: LECTURE_COMMUNE | {"acheteurs.view", "conventions.view"},
     # Own entreprise, lots, relevés, contracts (selectors restrict); may edit its draft relevés.
-    Role.ENTREPRISE: LECTURE_COMMUNE | {"entreprises.view", "releves.view", "releves.change"},
+    Role.ENTREPRISE: LECTURE_COMMUNE | {"entreprises.view", "releves.view", "releves.change", "contrats.view"},
 }
 
 

@@ -34,6 +34,10 @@ def guichet_create(*, slug, nom, acting_user=None) -> Guichet:
         parametres.full_clean()
         parametres.save()
         audit(guichet=guichet, acteur=acting_user, action="guichet.create", cible=guichet)
+        # The guichet's own criteria list starts from the defaults of domain.md §6.
+        from publics.services import criteres_initialiser
+
+        criteres_initialiser(guichet=guichet, acting_user=acting_user)
     return guichet
 
 

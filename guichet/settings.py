@@ -240,6 +240,10 @@ SPECTACULAR_SETTINGS = {
         "SecteurEnum": "guichet.enums.Secteur",
         "ModeCalculEnum": "marches.enums.ModeCalcul",
         "RoleAttributionEnum": "marches.enums.RoleAttribution",
+        "TypeContratMarcheEnum": "marches.enums.TypeContrat",
+        "TypeContratTravailEnum": "publics.enums.TypeContrat",
+        "ModaliteEnum": "publics.enums.Modalite",
+        "CritereEnum": "publics.enums.Critere",
     },
 }
 
@@ -258,6 +262,11 @@ CELERY_BEAT_SCHEDULE = {
     "echeances-conventions": {
         "task": "conventions.tasks.conventions_echeances",
         "schedule": crontab(hour=6, minute=30),
+    },
+    # Retention of personal data (domain.md §10): people inactive for `conservation_mois` are anonymised monthly.
+    "conservation-beneficiaires": {
+        "task": "publics.tasks.beneficiaires_conservation",
+        "schedule": crontab(day_of_month=1, hour=4, minute=0),
     },
 }
 # Finished task records (and their files) are kept this many days.

@@ -40,6 +40,7 @@ guichet_pages = [
     path("", include("conventions.urls")),
     path("", include("marches.urls")),
     path("", include("entreprises.urls")),
+    path("", include("publics.urls")),
 ]
 
 urlpatterns = [

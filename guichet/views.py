@@ -227,6 +227,12 @@ class GuichetAccueilView(GuichetMixin, TemplateView):
         if self.membre.has_perm("conventions.change"):
             # Those who can act on them see the conventions nearing their end (the dashboard will too).
             context["conventions_a_echeance"] = conventions_a_echeance(guichet=self.guichet)
+        if self.membre.has_perm("eligibilites.view"):
+            # Counts only: the names are on the lists, whose reads go to the access log.
+            from publics.selectors import eligibilites_a_echeance, sorties_a_saisir
+
+            context["eligibilites_a_echeance"] = eligibilites_a_echeance(guichet=self.guichet).count()
+            context["sorties_a_saisir"] = len(sorties_a_saisir(guichet=self.guichet))
         return context
 
 

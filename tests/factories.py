@@ -13,6 +13,15 @@ from guichet.enums import Role, Secteur, TypeConsideration
 from guichet.models import Membre, Utilisateur
 from guichet.services import guichet_create
 from marches.models import Attribution, AvenantHeures, Consideration, Lot, Marche, Operation
+from publics.models import (
+    Beneficiaire,
+    ContactPrescripteur,
+    Contrat,
+    Eligibilite,
+    Positionnement,
+    Prescripteur,
+    Sortie,
+)
 
 MOT_DE_PASSE = "mot-de-passe-de-test"
 
@@ -231,3 +240,88 @@ class MembreFactory(factory.django.DjangoModelFactory):
             role=Role.ENTREPRISE,
             entreprise=factory.SubFactory(EntrepriseFactory, guichet=factory.SelfAttribute("..guichet")),
         )
+
+
+class PrescripteurFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Prescripteur
+
+    nom = factory.Sequence(lambda n: f"Mission locale n°{n}")
+    type = "mission_locale"
+
+
+class ContactPrescripteurFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactPrescripteur
+
+    prescripteur = factory.SubFactory(PrescripteurFactory, guichet=factory.SelfAttribute("..guichet"))
+    prenom = "Inès"
+    nom = factory.Sequence(lambda n: f"Conseillère{n}")
+
+
+class BeneficiaireFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Beneficiaire
+
+    nom = factory.Sequence(lambda n: f"Dupont{n}")
+    prenom = "Sam"
+    date_naissance = date(1990, 5, 17)
+    sexe = "F"
+    commune = "Lens"
+    code_postal = "62300"
+    niveau_qualification = "infra_3"
+    prescripteur = "France Travail Lens"
+    date_entree = date(2026, 1, 5)
+
+
+class EligibiliteFactory(factory.django.DjangoModelFactory):
+    """A validated eligibility (2026-01-10 → 2028-01-10); trait ``a_valider`` (no validation yet, a scanned proof)."""
+
+    class Meta:
+        model = Eligibilite
+
+    beneficiaire = factory.SubFactory(BeneficiaireFactory, guichet=factory.SelfAttribute("..guichet"))
+    criteres = factory.LazyFunction(lambda: ["deld", "qpv"])
+    base = "criteres"
+    date_validation = date(2026, 1, 10)
+    valide_jusqu_au = date(2028, 1, 10)
+    justificatif_type = "attestation_france_travail"
+    justificatif_date = date(2026, 1, 8)
+
+    class Params:
+        a_valider = factory.Trait(
+            date_validation=None,
+            valide_jusqu_au=None,
+            justificatif=factory.LazyFunction(lambda: ContentFile(b"%PDF-1.4 attestation", name="attestation.pdf")),
+        )
+
+
+class ContratFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contrat
+
+    beneficiaire = factory.SubFactory(BeneficiaireFactory, guichet=factory.SelfAttribute("..guichet"))
+    entreprise = factory.SubFactory(EntrepriseFactory, guichet=factory.SelfAttribute("..guichet"))
+    modalite = "embauche_directe"
+    type_contrat = "cdd"
+    date_debut = date(2026, 2, 1)
+    date_fin = date(2026, 7, 31)
+
+
+class PositionnementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Positionnement
+
+    beneficiaire = factory.SubFactory(BeneficiaireFactory, guichet=factory.SelfAttribute("..guichet"))
+    entreprise = factory.SubFactory(EntrepriseFactory, guichet=factory.SelfAttribute("..guichet"))
+    date = date(2026, 1, 20)
+
+
+class SortieFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sortie
+
+    contrat = factory.SubFactory(ContratFactory, guichet=factory.SelfAttribute("..guichet"))
+    date = date(2026, 7, 31)
+    moment = "fin_contrat"
+    situation = "emploi_transition"

@@ -9,6 +9,7 @@ from acheteurs import api as acheteurs_api
 from conventions import api as conventions_api
 from entreprises import api as entreprises_api
 from marches import api as marches_api
+from publics import api as publics_api
 
 from . import views
 
@@ -22,6 +23,7 @@ for prefix, viewset, basename in [
     *conventions_api.ROUTES,
     *marches_api.ROUTES,
     *entreprises_api.ROUTES,
+    *publics_api.ROUTES,
 ]:
     router.register(prefix, viewset, basename=basename)
 

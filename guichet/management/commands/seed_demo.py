@@ -9,6 +9,7 @@ from entreprises.models import Entreprise
 from guichet.enums import Role
 from guichet.tenancy import guichet_scope
 from marches import demo as marches_demo
+from publics import demo as publics_demo
 
 from .create_guichet import ensure_guichet, ensure_member
 
@@ -60,6 +61,8 @@ class Command(BaseCommand):
                 marches_demo.charger(
                     guichet=guichet, acheteurs=acheteurs, entreprise_membre=entreprise, aujourdhui=aujourdhui
                 )
+                # People, eligibilities, positionings, contracts and outcomes.
+                publics_demo.charger(guichet=guichet, aujourdhui=aujourdhui)
             for role, (prenom, nom) in PERSONNES.items():
                 email = f"{role}@{spec['domaine']}"
                 ensure_member(
