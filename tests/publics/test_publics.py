@@ -464,3 +464,28 @@ def test_pages_of_a_person_render_for_a_facilitator(guichet_a, client):
     for nom in ("beneficiaires", "contrats", "prescripteurs", "criteres", "doublons", "sorties_a_saisir"):
         assert c.get(url(nom, guichet_a)).status_code == 200, nom
     assert "Bénéficiaires" in c.get(url("guichet_accueil", guichet_a)).content.decode()
+
+
+def test_the_retention_command_reports_without_changing_anything_in_simulation(guichet_a, capsys):
+    from django.core.management import call_command
+
+    with guichet_a.scope():
+        personne = BeneficiaireFactory(guichet=guichet_a.guichet, date_entree=date(2015, 1, 1))
+    call_command("anonymiser_beneficiaires", "--simulation", "--guichet", guichet_a.slug)
+    assert "1 personne(s) à anonymiser" in capsys.readouterr().out
+    with guichet_a.scope():
+        assert Beneficiaire.objects.get(pk=personne.pk).anonymise_le is None
+    call_command("anonymiser_beneficiaires", "--guichet", guichet_a.slug)
+    with guichet_a.scope():
+        assert Beneficiaire.objects.get(pk=personne.pk).anonymise_le is not None
+
+
+def test_a_pending_eligibility_is_validated_from_the_page(guichet_a, client):
+    with guichet_a.scope():
+        eligibilite = EligibiliteFactory(guichet=guichet_a.guichet, a_valider=True)
+    reponse = connecte(client, guichet_a).post(url("eligibilite_valider", guichet_a, pk=eligibilite.pk))
+    assert reponse.status_code == 302
+    with guichet_a.scope():
+        eligibilite.refresh_from_db()
+        assert eligibilite.date_validation is not None and eligibilite.valide_jusqu_au is not None
+        assert eligibilite.valide_par == _membre(guichet_a).utilisateur
