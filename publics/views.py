@@ -185,6 +185,27 @@ class BeneficiaireMixin:
         return self.url("beneficiaire", pk=getattr(objet, "beneficiaire_id", objet.pk))
 
 
+class CreerPourBeneficiaireView(BeneficiaireMixin, FormulaireView):
+    """A record created from a person's page (eligibility, positioning, contract): ``service`` writes it."""
+
+    permission_required = "publics.change"
+    service = None  # a ``<entity>_create(*, guichet, acting_user, beneficiaire, **data)`` service
+
+    def preparer(self):
+        self.personne = self.get_beneficiaire()
+
+    def get_objet(self):
+        return None
+
+    def get_annuler_url(self):
+        return self.url("beneficiaire", pk=self.personne.pk)
+
+    def enregistrer(self, form):
+        return self.service(
+            guichet=self.guichet, acting_user=self.request.user, beneficiaire=self.personne, **form.cleaned_data
+        )
+
+
 class BeneficiaireView(BeneficiaireMixin, GuichetMixin, TemplateView):
     """A person's record: identity, eligibility (the read is logged), positionings, contracts and outcomes."""
 
@@ -316,28 +337,14 @@ class DoublonsView(GuichetMixin, TemplateView):
 # --- Eligibility ---------------------------------------------------------------------------------------
 
 
-class EligibiliteCreerView(BeneficiaireMixin, FormulaireView):
-    permission_required = "publics.change"
+class EligibiliteCreerView(CreerPourBeneficiaireView):
     form_class = EligibiliteForm
     titre = "Nouvelle décision d'éligibilité"
     message = "Éligibilité enregistrée."
-
-    def preparer(self):
-        self.personne = self.get_beneficiaire()
-
-    def get_objet(self):
-        return None
+    service = staticmethod(services.eligibilite_create)
 
     def get_initial(self):
         return {"date_validation": timezone.localdate()}
-
-    def get_annuler_url(self):
-        return self.url("beneficiaire", pk=self.personne.pk)
-
-    def enregistrer(self, form):
-        return services.eligibilite_create(
-            guichet=self.guichet, acting_user=self.request.user, beneficiaire=self.personne, **form.cleaned_data
-        )
 
 
 class EligibiliteMixin:
@@ -452,25 +459,11 @@ class FichePrescriptionView(GuichetMixin, View):
 # --- Positionings, contracts, outcomes ----------------------------------------------------------------------
 
 
-class PositionnementCreerView(BeneficiaireMixin, FormulaireView):
-    permission_required = "publics.change"
+class PositionnementCreerView(CreerPourBeneficiaireView):
     form_class = PositionnementForm
     titre = "Positionner la personne sur une entreprise"
     message = "Positionnement enregistré."
-
-    def preparer(self):
-        self.personne = self.get_beneficiaire()
-
-    def get_objet(self):
-        return None
-
-    def get_annuler_url(self):
-        return self.url("beneficiaire", pk=self.personne.pk)
-
-    def enregistrer(self, form):
-        return services.positionnement_create(
-            guichet=self.guichet, acting_user=self.request.user, beneficiaire=self.personne, **form.cleaned_data
-        )
+    service = staticmethod(services.positionnement_create)
 
 
 class PositionnementMixin:
@@ -539,25 +532,11 @@ class ContratsView(ListeView):
         return selectors.contrats_visibles(guichet=self.guichet, membre=self.membre)
 
 
-class ContratCreerView(BeneficiaireMixin, FormulaireView):
-    permission_required = "publics.change"
+class ContratCreerView(CreerPourBeneficiaireView):
     form_class = ContratForm
     titre = "Nouveau contrat"
     message = "Contrat enregistré."
-
-    def preparer(self):
-        self.personne = self.get_beneficiaire()
-
-    def get_objet(self):
-        return None
-
-    def get_annuler_url(self):
-        return self.url("beneficiaire", pk=self.personne.pk)
-
-    def enregistrer(self, form):
-        return services.contrat_create(
-            guichet=self.guichet, acting_user=self.request.user, beneficiaire=self.personne, **form.cleaned_data
-        )
+    service = staticmethod(services.contrat_create)
 
 
 class ContratMixin:
