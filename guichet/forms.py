@@ -129,7 +129,7 @@ class ContactBaseForm(ServiceModelForm):
     field_order = ["prenom", "nom", "role", "fonction", "email", "telephone", "principal"]
 
 
-RATE_FIELDS = {"taux_insertion", "plafond_formation_pct"}
+RATE_FIELDS = {"taux_insertion", "plafond_formation_pct", "seuil_risque_vert", "seuil_risque_orange"}
 
 
 class ParametresForm(ServiceModelForm):
@@ -153,6 +153,8 @@ class ParametresForm(ServiceModelForm):
         labels = {
             "taux_insertion": "Taux d'insertion (%)",
             "plafond_formation_pct": "Plafond des heures de formation (% des heures dues)",
+            "seuil_risque_vert": "Statut vert : projection d'au moins (% des heures dues)",
+            "seuil_risque_orange": "Statut orange : projection d'au moins (% des heures dues)",
         }
 
     def __init__(self, *args, **kwargs):
@@ -177,11 +179,16 @@ class ParametresForm(ServiceModelForm):
 
     @property
     def champs_generaux(self):
-        return [field for field in self if not field.name.startswith(("secteur_", "seuil"))]
+        return [field for field in self if not self._champ_compose(field.name)]
+
+    @staticmethod
+    def _champ_compose(name):
+        """A field of the sector table or of the dated EU thresholds, stored in a JSON setting."""
+        return name.startswith("secteur_") or name in {"seuils_date_effet", *(f"seuil_{c}" for c in CHAMPS_SEUILS)}
 
     def changes(self):
         """The cleaned values, with the sector table and the dated thresholds rebuilt, for ``parametres_update``."""
-        data = {name: value for name, value in self.cleaned_data.items() if not name.startswith(("secteur_", "seuil"))}
+        data = {name: value for name, value in self.cleaned_data.items() if not self._champ_compose(name)}
         data["taux_main_oeuvre"] = {s.value: str(self.cleaned_data[f"secteur_{s.value}"]) for s in Secteur}
         jour = self.cleaned_data["seuils_date_effet"].isoformat()
         seuils = {"date_effet": jour, **{c: str(self.cleaned_data[f"seuil_{c}"]) for c in CHAMPS_SEUILS}}

@@ -216,6 +216,28 @@ class Parametres(models.Model):
         default=Decimal("1607"),
         validators=[MinValueValidator(Decimal("1"))],
     )
+    # Hour statements (domain.md §4): companies report each month; reminders go out after this day.
+    jour_limite_releve = models.PositiveSmallIntegerField(
+        "jour limite du relevé mensuel",
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text="Le relevé du mois M est attendu au plus tard ce jour du mois M+1 ; passé ce jour, relance.",
+    )
+    # Risk status of a lot's progress: share of the hours due that the linear projection reaches at the end.
+    seuil_risque_vert = models.DecimalField(
+        "seuil du statut vert (part des heures dues projetée)",
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    seuil_risque_orange = models.DecimalField(
+        "seuil du statut orange (part des heures dues projetée)",
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.8"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
     # Partnership with buyers (domain.md §8)
     alerte_fin_convention_jours = models.PositiveSmallIntegerField(
         "alerte avant la fin d'une convention (jours)",
@@ -274,6 +296,12 @@ class Parametres(models.Model):
                     cleaned[secteur] = str(rate.normalize() if rate else Decimal("0"))
                 else:
                     self.taux_main_oeuvre = cleaned
+        if (
+            self.seuil_risque_orange is not None
+            and self.seuil_risque_vert is not None
+            and self.seuil_risque_orange > self.seuil_risque_vert
+        ):
+            errors["seuil_risque_orange"] = "Le seuil orange ne peut pas dépasser le seuil vert."
         try:
             self.seuils_europeens = normaliser_seuils(self.seuils_europeens)
         except ValidationError as error:

@@ -82,7 +82,7 @@ def test_settings_page_saves_percentages_as_fractions(client, guichet_a):
         "cout_horaire": "30",
         "taux_insertion": "7",
         "arrondi": "ceil",
-        "seuil_minimum_heures": "35",
+        "seuil_minimum_heures": "40",
         "conversion_sous_traitance": "taux_forfaitaire",
         "taux_horaire_forfaitaire": "40",
         "delai_grace_jours": "15",
@@ -94,6 +94,9 @@ def test_settings_page_saves_percentages_as_fractions(client, guichet_a):
         "seuil_petits_effectifs": "5",
         "heures_etp": "1607",
         "alerte_fin_convention_jours": "60",
+        "jour_limite_releve": "10",
+        "seuil_risque_vert": "100",
+        "seuil_risque_orange": "75",
         "formation_comptee": "on",
         "date_obligation_climat": "2026-08-21",
         "seuils_date_effet": "2026-01-01",
@@ -109,7 +112,9 @@ def test_settings_page_saves_percentages_as_fractions(client, guichet_a):
         p = Parametres.objects.get()
     assert str(p.taux_insertion) == "0.0700" and p.arrondi == "ceil" and p.regle_ventilation == "prorata"
     assert p.taux_main_oeuvre["proprete"] == "0.8" and p.delai_grace_jours == 15
-    assert p.alerte_fin_convention_jours == 60
+    assert p.alerte_fin_convention_jours == 60 and p.jour_limite_releve == 10
+    # Settings whose names start like the EU thresholds' fields are saved too.
+    assert str(p.seuil_risque_orange) == "0.7500" and p.seuil_minimum_heures == 40
 
 
 def test_admin_changes_a_role_and_deactivates_a_member(client, guichet_a):
