@@ -8,7 +8,7 @@ from acheteurs.enums import TypeAcheteur
 from acheteurs.models import AchatPrevu, Acheteur, Contact, Programmation
 from conventions.enums import StatutConvention, TypeEvenement
 from conventions.models import Convention, DocumentEvenement, Evenement
-from entreprises.models import ContactEntreprise, Entreprise
+from entreprises.models import ContactEntreprise, Entreprise, LigneReleve, Releve
 from guichet.enums import Role, Secteur, TypeConsideration
 from guichet.models import Membre, Utilisateur
 from guichet.services import guichet_create
@@ -325,3 +325,43 @@ class SortieFactory(factory.django.DjangoModelFactory):
     date = date(2026, 7, 31)
     moment = "fin_contrat"
     situation = "emploi_transition"
+
+
+class ReleveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Releve
+
+    entreprise = factory.SubFactory(EntrepriseFactory, guichet=factory.SelfAttribute("..guichet"))
+    periode = date(2026, 3, 1)
+
+    class Params:
+        soumis = factory.Trait(statut="soumis")
+        valide = factory.Trait(statut="valide")
+
+
+class LigneReleveFactory(factory.django.DjangoModelFactory):
+    """A person line of the contract's company, in the relevé's month; ``sous_traitance`` makes the other kind."""
+
+    class Meta:
+        model = LigneReleve
+
+    releve = factory.SubFactory(ReleveFactory, guichet=factory.SelfAttribute("..guichet"))
+    contrat = factory.SubFactory(
+        ContratFactory,
+        guichet=factory.SelfAttribute("..guichet"),
+        entreprise=factory.SelfAttribute("..releve.entreprise"),
+    )
+    date_debut = factory.SelfAttribute("releve.periode")
+    date_fin = factory.LazyAttribute(lambda o: o.releve.periode.replace(day=28))
+    heures = 35
+
+    class Params:
+        valide = factory.Trait(statut="valide")
+        sous_traitance = factory.Trait(
+            contrat=None,
+            heures=None,
+            sous_traitant=factory.SubFactory(
+                EntrepriseFactory, guichet=factory.SelfAttribute("..guichet"), type_structure="ei"
+            ),
+            montant_ht=10000,
+        )
