@@ -1,14 +1,27 @@
-"""API of the entreprises app: ``entreprises/`` (the register of companies and structures inclusives) and
-``contacts-entreprises/`` (their contacts)."""
+"""API of the entreprises app: ``entreprises/`` (the register of companies and structures inclusives),
+``contacts-entreprises/`` (their contacts) and ``releves/`` (monthly relevés d'heures, api.md)."""
 
-from rest_framework import serializers, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from guichet.api.fields import TenantPrimaryKeyField
 from guichet.api.views import GuichetAPIMixin, ServiceViewSetMixin
+from guichet.dates import lire_mois
+from guichet.enums import Role
+from marches.models import Lot
+from publics.models import Contrat
 
 from . import selectors, services
-from .filters import ContactEntrepriseFilter, EntrepriseFilter
-from .models import CHAMPS_CONTACT_ENTREPRISE, CHAMPS_ENTREPRISE, ContactEntreprise, Entreprise
+from .filters import ContactEntrepriseFilter, EntrepriseFilter, ReleveFilter
+from .import_releves import ErreursImport
+from .models import CHAMPS_CONTACT_ENTREPRISE, CHAMPS_ENTREPRISE, ContactEntreprise, Entreprise, LigneReleve, Releve
+from .views import MODELES, modele_telecharge
 
 
 class ContactEntrepriseSerializer(serializers.ModelSerializer):
@@ -77,7 +90,217 @@ class ContactEntrepriseViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.Mo
         services.contact_entreprise_delete(contact=contact, **kwargs)
 
 
+# --- Relevés d'heures -------------------------------------------------------------------------------------
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-03"})
+class PeriodeField(serializers.Field):
+    """A relevé's month, ``YYYY-MM`` in and out (stored as its first day)."""
+
+    default_error_messages = {"invalide": "Indiquez le mois au format AAAA-MM (par exemple 2026-03)."}
+
+    def to_representation(self, value):
+        return value.strftime("%Y-%m")
+
+    def to_internal_value(self, data):
+        mois = lire_mois(data)
+        if mois is None:
+            self.fail("invalide")
+        return mois
+
+
+class LigneReleveSerializer(serializers.ModelSerializer):
+    """A line: a person's (``contrat``, ``heures``) or a sous-traitance line (``sous_traitant``, ``montant_ht``,
+    ``lot``). ``id`` names a line to keep when the lines are written again; ``personne`` is the employee's name."""
+
+    id = serializers.IntegerField(required=False)
+    contrat = TenantPrimaryKeyField(Contrat, required=False, allow_null=True)
+    personne = serializers.CharField(source="contrat.beneficiaire", read_only=True, default=None)
+    sous_traitant = TenantPrimaryKeyField(Entreprise, required=False, allow_null=True)
+    lot = TenantPrimaryKeyField(Lot, required=False, allow_null=True)
+
+    class Meta:
+        model = LigneReleve
+        fields = [
+            "id",
+            "contrat",
+            "personne",
+            "sous_traitant",
+            "montant_ht",
+            "lot",
+            "date_debut",
+            "date_fin",
+            "heures",
+            "statut",
+            "motif_rejet",
+        ]
+        read_only_fields = ["statut", "motif_rejet"]
+
+
+class ReleveSerializer(serializers.ModelSerializer):
+    entreprise = TenantPrimaryKeyField(
+        Entreprise, required=False, help_text="Facultatif pour un membre entreprise : la sienne."
+    )
+    periode = PeriodeField()
+    lignes = LigneReleveSerializer(many=True, required=False, help_text="Modifiables tant que le relevé est brouillon.")
+
+    class Meta:
+        model = Releve
+        fields = [
+            "id",
+            "entreprise",
+            "periode",
+            "statut",
+            "source",
+            "corrige",
+            "lignes",
+            "cree_le",
+            "soumis_le",
+            "valide_le",
+        ]
+        read_only_fields = ["statut", "source", "corrige", "cree_le", "soumis_le", "valide_le"]
+
+    def validate(self, data):
+        if self.instance is not None:
+            for champ in ("entreprise", "periode"):
+                if champ in data and data[champ] != getattr(self.instance, champ):
+                    raise serializers.ValidationError({champ: "Ne se modifie pas : créez un autre relevé."})
+                data.pop(champ, None)
+        return data
+
+
+class RejetSerializer(serializers.Serializer):
+    ligne = serializers.IntegerField()
+    motif = serializers.CharField(allow_blank=True)
+
+
+class ValidationReleveSerializer(serializers.Serializer):
+    rejets = RejetSerializer(many=True, required=False, default=list)
+
+
+class ImportReleveSerializer(serializers.Serializer):
+    fichier = serializers.FileField(help_text="Classeur .xlsx ou fichier .csv (séparateur ;), colonnes d'api.md.")
+    entreprise = TenantPrimaryKeyField(Entreprise, required=False)
+    periode = PeriodeField()
+
+
+class ErreursImportSerializer(serializers.Serializer):
+    erreurs = serializers.ListField(child=serializers.DictField())
+
+
+class SansFormatDRF(DefaultContentNegotiation):
+    """``?format=xlsx|csv`` names the template's file format, not one of DRF's renderers: errors answer in JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return JSONRenderer(), JSONRenderer.media_type
+
+
+class ReleveViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelViewSet):
+    """Monthly relevés d'heures (api.md). A company member reads and writes its own (lines while ``brouillon``)
+    and submits them; admins and facilitators read and write all and validate. ``lecteur`` and buyer members have
+    no access (the lines name people). Never any eligibility criterion here."""
+
+    serializer_class = ReleveSerializer
+    permission_view = "releves.view"
+    permission_change = "releves.change"
+    permission_actions = {
+        "soumettre": "releves.change",
+        "valider": "releves.validate",
+        "corriger": "releves.change",
+        "importer": "releves.change",
+        "modele": "releves.view",
+    }
+    filterset_class = ReleveFilter
+
+    def tenant_queryset(self):
+        return selectors.avec_lignes(selectors.releves_visibles(guichet=self.guichet, membre=self.membre))
+
+    def _entreprise(self, entreprise):
+        """The company a relevé is for: a company member's own (given or not), anyone else's named one."""
+        if self.membre.role == Role.ENTREPRISE:
+            if entreprise is not None and entreprise.pk != self.membre.entreprise_id:
+                raise serializers.ValidationError({"entreprise": ["Vous ne déclarez que pour votre entreprise."]})
+            return self.membre.entreprise
+        if entreprise is None:
+            raise serializers.ValidationError({"entreprise": ["Ce champ est obligatoire."]})
+        return entreprise
+
+    def _reponse(self, releve, code=status.HTTP_200_OK):
+        return Response(self.get_serializer(self.get_queryset().get(pk=releve.pk)).data, status=code)
+
+    def creer(self, *, entreprise=None, **kwargs):
+        return services.releve_create(entreprise=self._entreprise(entreprise), source="api", **kwargs)
+
+    def modifier(self, releve, *, acting_user, lignes=None):
+        if lignes is not None:
+            services.releve_lignes_enregistrer(releve=releve, acting_user=acting_user, lignes=lignes)
+        return releve
+
+    def supprimer(self, releve, **kwargs):
+        services.releve_delete(releve=releve, **kwargs)
+
+    @extend_schema(request=None, responses=ReleveSerializer)
+    @action(detail=True, methods=["post"])
+    def soumettre(self, request, guichet_slug, pk):
+        return self._reponse(services.releve_submit(releve=self.get_object(), acting_user=request.user))
+
+    @extend_schema(request=ValidationReleveSerializer, responses=ReleveSerializer)
+    @action(detail=True, methods=["post"])
+    def valider(self, request, guichet_slug, pk):
+        serializer = ValidationReleveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        releve = services.releve_validate(
+            releve=self.get_object(), acting_user=request.user, rejets=serializer.validated_data["rejets"]
+        )
+        return self._reponse(releve)
+
+    @extend_schema(request=None, responses={201: ReleveSerializer})
+    @action(detail=True, methods=["post"])
+    def corriger(self, request, guichet_slug, pk):
+        correction = services.releve_corriger(releve=self.get_object(), acting_user=request.user)
+        return self._reponse(correction, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={"multipart/form-data": ImportReleveSerializer},
+        responses={201: ReleveSerializer, 400: ErreursImportSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def importer(self, request, guichet_slug):
+        serializer = ImportReleveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            releve = services.releve_importer(
+                guichet=self.guichet,
+                acting_user=request.user,
+                entreprise=self._entreprise(data.get("entreprise")),
+                periode=data["periode"],
+                fichier=data["fichier"],
+            )
+        except ErreursImport as erreurs:
+            return Response({"erreurs": erreurs.erreurs}, status=status.HTTP_400_BAD_REQUEST)
+        return self._reponse(releve, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=list(MODELES), default="xlsx")],
+        responses={(200, "application/octet-stream"): bytes},
+    )
+    @action(detail=False, methods=["get"], content_negotiation_class=SansFormatDRF)
+    def modele(self, request, guichet_slug):
+        format_ = request.query_params.get("format", "xlsx")
+        if format_ not in MODELES:
+            raise serializers.ValidationError({"format": ["Choisissez xlsx ou csv."]})
+        return modele_telecharge(format_)
+
+
 ROUTES = [
     ("entreprises", EntrepriseViewSet, "entreprise"),
     ("contacts-entreprises", ContactEntrepriseViewSet, "contact-entreprise"),
+    ("releves", ReleveViewSet, "releve"),
 ]

@@ -5,8 +5,9 @@ from django.db.models import Q
 
 from guichet.filters import filtre_oui_non, filtre_recherche
 
-from .enums import STRUCTURES_INCLUSIVES, RoleContactEntreprise, TypeStructure
-from .models import Entreprise
+from .enums import STRUCTURES_INCLUSIVES, RoleContactEntreprise, StatutReleve, TypeStructure
+from .forms import MoisField, entreprises_declarantes
+from .models import Entreprise, Releve
 
 
 class EntrepriseFilter(django_filters.FilterSet):
@@ -38,3 +39,23 @@ class EntrepriseFilter(django_filters.FilterSet):
 class ContactEntrepriseFilter(django_filters.FilterSet):
     entreprise = django_filters.NumberFilter(label="Entreprise", field_name="entreprise_id")
     role = django_filters.ChoiceFilter(label="Rôle", choices=RoleContactEntreprise.choices)
+
+
+class MoisFilter(django_filters.Filter):
+    field_class = MoisField
+
+
+def _entreprises(request):
+    return entreprises_declarantes(getattr(request, "membre", None))
+
+
+class ReleveFilter(django_filters.FilterSet):
+    """``?entreprise=<id>&periode=2026-03&statut=soumis`` (api.md ``releves/``)."""
+
+    entreprise = django_filters.ModelChoiceFilter(label="Entreprise", queryset=_entreprises, empty_label="Toutes")
+    periode = MoisFilter(label="Mois", field_name="periode")
+    statut = django_filters.ChoiceFilter(label="Statut", choices=StatutReleve.choices, empty_label="Tous")
+
+    class Meta:
+        model = Releve
+        fields = []

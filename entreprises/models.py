@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Substr
 
 from guichet.fichiers import chemin_prive, valider_document
@@ -102,6 +102,11 @@ class ReleveQuerySet(models.QuerySet):
     def ouverts(self):
         return self.filter(statut__in=[StatutReleve.BROUILLON, StatutReleve.SOUMIS])
 
+    def en_vigueur(self):
+        """Without the relevés a validated correction replaced (a correction carries every line of the month
+        again): their lines no longer count."""
+        return self.exclude(Exists(Releve.objects.filter(corrige=OuterRef("pk"), statut=StatutReleve.VALIDE)))
+
 
 class Releve(TenantModel):
     """A company's statement of insertion hours for one month (api.md ``releves/``, domain.md §4).
@@ -162,7 +167,9 @@ class Releve(TenantModel):
 
 class LigneReleveQuerySet(models.QuerySet):
     def validees(self):
-        return self.filter(statut=StatutLigne.VALIDE)
+        """The lines that count (domain.md §4): validated, in a relevé no validated correction has replaced."""
+        remplace = Releve.objects.filter(corrige=OuterRef("releve"), statut=StatutReleve.VALIDE)
+        return self.filter(statut=StatutLigne.VALIDE).exclude(Exists(remplace))
 
 
 class LigneReleve(TenantModel):
@@ -291,6 +298,25 @@ class CommentaireReleve(TenantModel):
     class Meta:
         verbose_name = "commentaire de relevé"
         ordering = ["releve_id", "cree_le", "id"]
+
+
+class RelanceReleve(TenantModel):
+    """A reminder emailed to a company whose relevé of a month had not been submitted by the guichet's deadline
+    day (``jour_limite_releve``): one per company and month, however often the daily job runs."""
+
+    entreprise = models.ForeignKey(Entreprise, on_delete=models.CASCADE, related_name="relances")
+    periode = models.DateField("mois")
+    destinataires = models.PositiveSmallIntegerField("destinataires", default=0)
+    envoyee_le = models.DateTimeField("envoyée le", auto_now_add=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "relance de relevé"
+        ordering = ["-periode", "entreprise_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["guichet", "entreprise", "periode"], name="relance_unique_par_mois")
+        ]
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -1,11 +1,24 @@
-"""Reads of the entreprises app. A company member reads its own record and contacts only (architecture.md,
-tenancy §6)."""
+"""Reads of the entreprises app. A company member reads its own record, contacts and relevés only; relevés are read by
+admins, facilitators and the company (``releves.view``), never by ``lecteur`` or buyer members: their lines name
+people (architecture.md, tenancy §6; api.md's table)."""
 
-from django.db.models import Count, Q
+from decimal import Decimal
 
-from guichet.enums import Role
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
 
-from .models import ContactEntreprise, Entreprise
+from guichet.dates import dernier_jour, libelle_mois
+from guichet.enums import Role, TypeConsideration
+from guichet.models import JournalAudit, Parametres
+from marches.enums import RoleAttribution
+from marches.models import Attribution, Consideration, Lot
+from publics.models import Contrat
+
+from .avertissements import ContratInfo, LigneAverifier, LotInfo, avertissements
+from .enums import StatutLigne, StatutReleve
+from .models import Allocation, ContactEntreprise, Entreprise, LigneReleve, PieceJustificative, RelanceReleve, Releve
+
+# The roles on a lot that owe its hours (domain.md §5.1): a sous-traitant does not.
+ROLES_DEBITEURS = [RoleAttribution.TITULAIRE, RoleAttribution.COTRAITANT]
 
 
 def entreprises_visibles(*, guichet, membre):
@@ -28,3 +41,216 @@ def contacts_visibles(*, guichet, membre):
     if membre.role == Role.ENTREPRISE:
         return contacts.filter(entreprise=membre.entreprise_id)
     return contacts
+
+
+# --- Relevés ---------------------------------------------------------------------------------------------
+
+
+def releves_visibles(*, guichet, membre):
+    """The relevés with their number of lines and hours declared; a company member's own only."""
+    if not membre.has_perm("releves.view"):
+        return Releve.objects.none()
+    releves = (
+        Releve.objects.filter(guichet=guichet)
+        .select_related("entreprise", "soumis_par", "valide_par")
+        .annotate(
+            nombre_lignes=Count("lignes"),
+            heures_declarees=Sum("lignes__heures"),
+            lignes_rejetees=Count("lignes", filter=Q(lignes__statut=StatutLigne.REJETE)),
+        )
+        .order_by("-periode", "entreprise__raison_sociale", "-pk")
+    )
+    if membre.role == Role.ENTREPRISE:
+        return releves.filter(entreprise=membre.entreprise_id)
+    return releves
+
+
+def avec_lignes(releves):
+    """For the API and the pages: each relevé's lines with the person's name, in one more query."""
+    lignes = LigneReleve.objects.select_related("contrat__beneficiaire", "sous_traitant", "lot__marche")
+    return releves.prefetch_related(Prefetch("lignes", queryset=lignes.order_by("date_debut", "pk")))
+
+
+def lignes_visibles(*, guichet, membre):
+    releves = releves_visibles(guichet=guichet, membre=membre)
+    return LigneReleve.objects.filter(guichet=guichet, releve__in=releves.values("pk")).select_related("releve")
+
+
+def pieces_visibles(*, guichet, membre):
+    """Evidence: the company's own, and every piece for admins and facilitators (``fichier_prive`` serves them)."""
+    releves = releves_visibles(guichet=guichet, membre=membre)
+    return PieceJustificative.objects.filter(guichet=guichet, releve__in=releves.values("pk")).select_related(
+        "releve", "depose_par"
+    )
+
+
+def releves_a_valider(*, guichet):
+    """The facilitators' queue: submitted relevés of every company, the oldest submission first."""
+    return (
+        Releve.objects.filter(guichet=guichet, statut=StatutReleve.SOUMIS)
+        .select_related("entreprise", "soumis_par", "corrige")
+        .annotate(nombre_lignes=Count("lignes"), heures_declarees=Sum("lignes__heures"))
+        .order_by("soumis_le", "pk")
+    )
+
+
+ACTIONS_RELEVE = {
+    "releve.create": "Création",
+    "releve.import": "Import d'un fichier",
+    "releve.lignes": "Lignes enregistrées",
+    "releve.ligne_create": "Ligne ajoutée",
+    "releve.ligne_update": "Ligne modifiée",
+    "releve.ligne_delete": "Ligne supprimée",
+    "releve.submit": "Soumission au guichet",
+    "releve.ligne_rejet": "Ligne rejetée",
+    "releve.ligne_acceptation": "Ligne acceptée",
+    "releve.validate": "Validation",
+    "releve.correction": "Correction par un nouveau relevé",
+    "releve.commentaire": "Commentaire",
+    "releve.piece": "Pièce déposée",
+    "releve.piece_suppression": "Pièce supprimée",
+}
+
+
+def historique_releve(*, releve):
+    """Who did what on a relevé: the audit entries about it, its lines, comments and pieces (those carry ``releve``
+    in their details), the latest first; ``libelle`` says the action in French."""
+    entrees = list(
+        JournalAudit.objects.filter(guichet=releve.guichet_id)
+        .filter(Q(cible_type=Releve._meta.label_lower, cible_id=str(releve.pk)) | Q(details__releve=releve.pk))
+        .select_related("acteur")
+        .order_by("-cree_le", "-pk")
+    )
+    for entree in entrees:
+        entree.libelle = ACTIONS_RELEVE.get(entree.action, entree.action)
+    return entrees
+
+
+def avertissements_releve(*, releve, saisie=None, sauf=None):
+    """The warnings of the relevé's lines (``avertissements``), by line id; with ``saisie`` (a ``LigneAverifier``
+    being typed, ``cle="saisie"``, replacing the line ``sauf`` when editing), those of the typed line only."""
+    lignes = [
+        LigneAverifier(cle=pk, debut=debut, fin=fin, heures=heures, contrat_id=contrat_id, lot_id=lot_id)
+        for pk, debut, fin, heures, contrat_id, lot_id in releve.lignes.exclude(pk=sauf).values_list(
+            "pk", "date_debut", "date_fin", "heures", "contrat_id", "lot_id"
+        )
+    ]
+    verifiees = [saisie] if saisie is not None else lignes
+    autres = lignes if saisie is not None else []
+    contrat_ids = {ligne.contrat_id for ligne in [*lignes, *verifiees] if ligne.contrat_id}
+    # The same person's lines in the company's other relevés still in force: a correction replaces the relevé it
+    # corrects, so the two do not overlap; rejected lines no longer count.
+    ailleurs = (
+        LigneReleve.objects.filter(contrat_id__in=contrat_ids, releve__in=Releve.objects.en_vigueur())
+        .exclude(releve=releve)
+        .exclude(releve__corrige=releve)
+        .exclude(statut=StatutLigne.REJETE)
+        .values_list("pk", "date_debut", "date_fin", "contrat_id", "releve__periode")
+    )
+    if releve.corrige_id:
+        ailleurs = ailleurs.exclude(releve=releve.corrige_id)
+    autres += [
+        LigneAverifier(cle=pk, debut=debut, fin=fin, contrat_id=contrat_id, releve=f"relevé de {libelle_mois(mois)}")
+        for pk, debut, fin, contrat_id, mois in ailleurs
+    ]
+    contrats = {
+        c["pk"]: ContratInfo(
+            id=c["pk"],
+            personne=f"{c['beneficiaire__prenom']} {c['beneficiaire__nom']}".strip(),
+            debut=c["date_debut"],
+            fin=c["date_fin"],
+            eligible=c["eligible"],
+            lot_id=c["lot_id"],
+        )
+        for c in Contrat.objects.filter(pk__in=contrat_ids)
+        .avec_eligibilite()
+        .values("pk", "beneficiaire__prenom", "beneficiaire__nom", "date_debut", "date_fin", "eligible", "lot_id")
+    }
+    lot_ids = {ligne.lot_id for ligne in verifiees if ligne.lot_id} | {c.lot_id for c in contrats.values() if c.lot_id}
+    lots = {
+        lot.pk: LotInfo(id=lot.pk, libelle=f"lot {lot.marche.reference}/{lot.numero}", debut=lot.debut, fin=lot.fin)
+        for lot in Lot.objects.filter(pk__in=lot_ids).avec_dates().select_related("marche")
+    }
+    delai = Parametres.objects.filter(guichet=releve.guichet_id).values_list("delai_grace_jours", flat=True).first()
+    return avertissements(
+        periode=releve.periode,
+        lignes=verifiees,
+        contrats=contrats,
+        lots=lots,
+        autres=autres,
+        delai_grace_jours=delai or 0,
+    )
+
+
+# --- Missing relevés and the company's space ----------------------------------------------------------------
+
+
+def lots_en_cours(*, guichet, periode):
+    """The lots with an hours clause whose execution covers some of the month of ``periode``."""
+    clause = Consideration.objects.filter(lot=OuterRef("pk"), type=TypeConsideration.CLAUSE_HEURES)
+    return (
+        Lot.objects.filter(guichet=guichet)
+        .avec_dates()
+        .filter(Exists(clause), debut__lte=dernier_jour(periode), fin__gte=periode)
+    )
+
+
+def releves_manquants(*, guichet, periode):
+    """The companies that owe hours on a lot running in that month (titulaire or co-traitant of a lot with an hours
+    clause) and have no submitted relevé for it (a draft does not count): whom the reminders go to, and the
+    facilitators' list. ``brouillon``: a draft exists; ``relancee_le``: when the reminder went."""
+    doivent = Attribution.objects.filter(
+        entreprise=OuterRef("pk"),
+        role__in=ROLES_DEBITEURS,
+        lot__in=lots_en_cours(guichet=guichet, periode=periode).values("pk"),
+    )
+    du_mois = Releve.objects.filter(entreprise=OuterRef("pk"), periode=periode)
+    relance = RelanceReleve.objects.filter(entreprise=OuterRef("pk"), periode=periode)
+    return (
+        Entreprise.objects.filter(guichet=guichet)
+        .filter(Exists(doivent))
+        .exclude(Exists(du_mois.exclude(statut=StatutReleve.BROUILLON)))
+        .annotate(
+            brouillon=Exists(du_mois.filter(statut=StatutReleve.BROUILLON)),
+            relancee_le=Subquery(relance.values("envoyee_le")[:1]),
+        )
+        .order_by("raison_sociale", "pk")
+    )
+
+
+def espace_entreprise(*, guichet, entreprise):
+    """What a company owes and what it has done (issue: the company portal): its lots with their hours due and,
+    once the engine has run, their progress (``SuiviLot``); its hours pooled across its lots; its contracts."""
+    role = Attribution.objects.filter(lot=OuterRef("pk"), entreprise=entreprise).values("role")[:1]
+    comptees = Allocation.objects.filter(lot=OuterRef("pk"), entreprise=entreprise).values("lot")
+    lots = list(
+        Lot.objects.filter(guichet=guichet)
+        .tenus_par(entreprise.pk)
+        .avec_resume()
+        .select_related("marche__acheteur", "suivi")
+        .annotate(
+            role=Subquery(role),
+            heures_comptees=Subquery(comptees.annotate(total=Sum("heures")).values("total")[:1]),
+        )
+        .order_by("fin", "marche__reference", "numero")
+    )
+    for lot in lots:
+        lot.role_libelle = RoleAttribution(lot.role).label if lot.role else ""
+    lignes = LigneReleve.objects.filter(releve__entreprise=entreprise, contrat__isnull=False)
+    declarees = lignes.aggregate(
+        validees=Sum("heures", filter=Q(pk__in=LigneReleve.objects.validees().values("pk"))),
+        en_attente=Sum("heures", filter=Q(releve__statut=StatutReleve.SOUMIS)),
+    )
+    dues = sum((lot.heures_dues or 0 for lot in lots if lot.role in ROLES_DEBITEURS), Decimal(0))
+    comptees_total = Allocation.objects.filter(entreprise=entreprise).aggregate(total=Sum("heures"))["total"]
+    return {
+        "lots": lots,
+        "heures_dues": dues,
+        "heures_comptees": comptees_total,
+        "reste": max(dues - (comptees_total or 0), Decimal(0)),
+        "heures_validees": declarees["validees"] or Decimal(0),
+        "heures_en_attente": declarees["en_attente"] or Decimal(0),
+        "contrats": Contrat.objects.filter(entreprise=entreprise)
+        .select_related("beneficiaire", "lot__marche")
+        .order_by("-date_debut", "-pk"),
+    }

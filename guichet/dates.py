@@ -10,3 +10,34 @@ def ajouter_mois(jour: date, mois: int) -> date:
     annee, mois_index = divmod(total, 12)
     dernier = calendar.monthrange(annee, mois_index + 1)[1]
     return jour.replace(year=annee, month=mois_index + 1, day=min(jour.day, dernier))
+
+
+MOIS = [
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+]  # fmt: skip
+
+
+def premier_jour(jour: date) -> date:
+    return jour.replace(day=1)
+
+
+def dernier_jour(jour: date) -> date:
+    return jour.replace(day=calendar.monthrange(jour.year, jour.month)[1])
+
+
+def libelle_mois(jour: date) -> str:
+    """``date(2026, 3, 1)`` → « mars 2026 », whatever language is active (pure code reads it too)."""
+    return f"{MOIS[jour.month - 1]} {jour.year}"
+
+
+def lire_mois(texte) -> date | None:
+    """``"2026-03"`` (or ``"2026-03-01"``, the browser's month input and the API's ``periode``) → the month's first
+    day; None when it is not a month."""
+    morceaux = str(texte or "").strip().split("-")
+    if len(morceaux) not in (2, 3) or not all(m.isdigit() for m in morceaux) or len(morceaux[0]) != 4:
+        return None
+    try:
+        return date(int(morceaux[0]), int(morceaux[1]), 1)
+    except ValueError:
+        return None

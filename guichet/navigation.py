@@ -23,6 +23,7 @@ class Entree:
 
 ENTREES = [
     Entree("Accueil", "guichet_accueil", "guichet.view"),
+    Entree("Mon espace", "mon_espace", "espace_entreprise.view", pages=("espace_entreprise",)),
     Entree("Acheteurs", "acheteurs", "acheteurs.view", pages=("acheteur", "contact_", "programmation", "achat_prevu")),
     Entree("Conventions", "conventions", "conventions.view", pages=("convention",)),
     Entree("Animation", "animation", "animation.view", pages=("animation", "evenement")),
@@ -34,6 +35,7 @@ ENTREES = [
     ),
     Entree("Simulateur", "simulateur", "marches.change"),
     Entree("Entreprises", "entreprises", "entreprises.view", pages=("entreprise",)),
+    Entree("Relevés d'heures", "releves", "releves.view", pages=("releve", "ligne_releve", "piece_releve")),
     Entree(
         "Bénéficiaires",
         "beneficiaires",

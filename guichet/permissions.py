@@ -69,8 +69,10 @@ ROLE_PERMISSIONS = {
     # Own acheteur (and its programme), conventions, marchés, lots, suivis, indicators and bilans (selectors
     # restrict); no animation events (see above).
     Role.ACHETEUR: LECTURE_COMMUNE | {"acheteurs.view", "conventions.view"},
-    # Own entreprise, lots, relevés, contracts (selectors restrict); may edit its draft relevés.
-    Role.ENTREPRISE: LECTURE_COMMUNE | {"entreprises.view", "releves.view", "releves.change", "contrats.view"},
+    # Own entreprise, lots, relevés, contracts (selectors restrict); may edit its draft relevés and submit them;
+    # its own space (``mon-espace/``: what it owes and has done).
+    Role.ENTREPRISE: LECTURE_COMMUNE
+    | {"entreprises.view", "releves.view", "releves.change", "contrats.view", "espace_entreprise.view"},
 }
 
 

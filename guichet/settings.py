@@ -167,6 +167,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 # Largest document one may upload (signed conventions, minutes, supporting documents).
 FICHIER_TAILLE_MAX_MO = int(env("FICHIER_TAILLE_MAX_MO", "20"))
+# Largest relevé file one may import (XLSX or CSV); 10 000 lines weigh well under 1 Mo.
+RELEVE_IMPORT_TAILLE_MAX_MO = int(env("RELEVE_IMPORT_TAILLE_MAX_MO", "5"))
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
@@ -263,6 +265,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conventions.tasks.conventions_echeances",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Companies whose last month's relevé is missing past the guichet's deadline day get one reminder.
+    "relances-releves": {"task": "entreprises.tasks.releves_relancer", "schedule": crontab(hour=7, minute=0)},
     # Retention of personal data (domain.md §10): people inactive for `conservation_mois` are anonymised monthly.
     "conservation-beneficiaires": {
         "task": "publics.tasks.beneficiaires_conservation",

@@ -188,17 +188,17 @@ def charger(*, guichet, aujourdhui):
         positionnement.contrat = contrat
     Positionnement.objects.bulk_create(positionnements)
     # A contract that started before its person's eligibility: shown as not eligible, with the reason.
-    if eligibilites and titulaires:
-        tardive = eligibilites[-1]
-        if tardive.date_validation:
-            Contrat.objects.create(
-                guichet=guichet,
-                beneficiaire=tardive.beneficiaire,
-                entreprise=titulaires[0].entreprise,
-                type_contrat="cdd",
-                date_debut=tardive.date_validation - timedelta(days=20),
-                date_fin=tardive.date_validation + timedelta(days=60),
-            )
+    # (The last validated eligibility: whatever the random draw, the demo shows one.)
+    tardive = next((e for e in reversed(eligibilites) if e.date_validation), None)
+    if tardive is not None:
+        Contrat.objects.create(
+            guichet=guichet,
+            beneficiaire=tardive.beneficiaire,
+            entreprise=titulaires[0].entreprise,
+            type_contrat="cdd",
+            date_debut=tardive.date_validation - timedelta(days=20),
+            date_fin=tardive.date_validation + timedelta(days=60),
+        )
     sorties = []
     for _, contrat in contrats:
         if contrat.date_fin and contrat.date_fin <= aujourdhui and hasard.random() < 0.8:
