@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from acheteurs import demo as acheteurs_demo
 from conventions import demo as conventions_demo
+from entreprises import demo as entreprises_demo
 from entreprises.enums import TypeStructure
 from entreprises.models import Entreprise
 from guichet.enums import Role
@@ -63,6 +64,8 @@ class Command(BaseCommand):
                 )
                 # People, eligibilities, positionings, contracts and outcomes.
                 publics_demo.charger(guichet=guichet, aujourdhui=aujourdhui)
+                # A year of monthly relevés d'heures (validated, rejected lines, submitted, drafts, missing).
+                entreprises_demo.charger(guichet=guichet, aujourdhui=aujourdhui)
             for role, (prenom, nom) in PERSONNES.items():
                 email = f"{role}@{spec['domaine']}"
                 ensure_member(
