@@ -222,16 +222,12 @@ def espace_entreprise(*, guichet, entreprise):
     """What a company owes and what it has done (issue: the company portal): its lots with their hours due and,
     once the engine has run, their progress (``SuiviLot``); its hours pooled across its lots; its contracts."""
     role = Attribution.objects.filter(lot=OuterRef("pk"), entreprise=entreprise).values("role")[:1]
-    comptees = Allocation.objects.filter(lot=OuterRef("pk"), entreprise=entreprise).values("lot")
     lots = list(
         Lot.objects.filter(guichet=guichet)
         .tenus_par(entreprise.pk)
         .avec_resume()
         .select_related("marche__acheteur", "suivi")
-        .annotate(
-            role=Subquery(role),
-            heures_comptees=Subquery(comptees.annotate(total=Sum("heures")).values("total")[:1]),
-        )
+        .annotate(role=Subquery(role))
         .order_by("fin", "marche__reference", "numero")
     )
     for lot in lots:
