@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guichet.audit import audit
-from guichet.dates import ajouter_mois, libelle_mois, premier_jour
+from guichet.dates import ajouter_mois, libelle_mois, mois_precedent, premier_jour
 from guichet.enums import Role
 from guichet.fichiers import supprimer_apres_commit
 from guichet.models import Membre, Parametres
@@ -234,18 +234,22 @@ def releve_delete(*, releve, acting_user) -> None:
 def releve_submit(*, releve, acting_user) -> Releve:
     releve = _verrouiller(releve)
     verifier_modifiable(releve)
+    _soumettre(releve, acting_user)
+    return releve
+
+
+def _soumettre(releve, acting_user):
     if not releve.lignes.exists():
         raise ValidationError("Ajoutez au moins une ligne avant de soumettre le relevé.")
     releve.statut = StatutReleve.SOUMIS
     releve.soumis_par, releve.soumis_le = acting_user, timezone.now()
     releve.save(update_fields=["statut", "soumis_par", "soumis_le"])
     audit(guichet=releve.guichet, acteur=acting_user, action="releve.submit", cible=releve)
-    return releve
 
 
 def _verifier_soumis(releve):
     if releve.statut != StatutReleve.SOUMIS:
-        raise ValidationError("Seul un relevé soumis se valide ou se rejette.")
+        raise ValidationError("Seul un relevé soumis se valide ou se rejette ligne à ligne.")
 
 
 def _motif(motif):
@@ -278,11 +282,15 @@ def releve_ligne_decider(*, ligne, acting_user, rejet, motif="") -> LigneReleve:
 
 @transaction.atomic
 def releve_validate(*, releve, acting_user, rejets=()) -> Releve:
-    """Validate a submitted relevé: the lines of ``rejets`` (``[{"ligne": id or line, "motif": "…"}]``) and those
-    already rejected one by one are rejected, every other line is validated; the relevé is then ``valide``
-    (``rejete`` when no line is left) and locked."""
+    """Validate a submitted relevé (a draft is submitted on the way): the lines of ``rejets``
+    (``[{"ligne": id or line, "motif": "…"}]``) and those already rejected one by one are rejected, every other line
+    is validated; the relevé is then ``valide`` (``rejete`` when no line is left) and locked."""
     releve = _verrouiller(releve)
-    _verifier_soumis(releve)
+    if releve.statut == StatutReleve.BROUILLON:
+        # A facilitator who typed a paper relevé validates it at once: it is submitted on the way.
+        _soumettre(releve, acting_user)
+    if releve.statut != StatutReleve.SOUMIS:
+        raise ValidationError("Ce relevé est déjà validé : corrigez-le par un nouveau relevé (« Corriger »).")
     lignes = {ligne.pk: ligne for ligne in releve.lignes.all()}
     motifs, erreurs = {}, []
     for rejet in rejets:
@@ -438,7 +446,7 @@ def releves_relancer(*, guichet, aujourdhui) -> list[RelanceReleve]:
     limite = Parametres.objects.get(guichet=guichet).jour_limite_releve
     if aujourdhui.day <= limite:
         return []
-    periode = premier_jour(ajouter_mois(aujourdhui, -1))
+    periode = mois_precedent(aujourdhui)
     deja = RelanceReleve.objects.filter(entreprise=OuterRef("pk"), periode=periode)
     envois = []
     for entreprise in releves_manquants(guichet=guichet, periode=periode).exclude(Exists(deja)):

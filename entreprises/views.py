@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from guichet.dates import ajouter_mois, lire_mois, premier_jour
+from guichet.dates import lire_mois, mois_precedent
 from guichet.fichiers import fichier_prive
 from guichet.selectors import parametres_of
 from guichet.views import FormulaireView, GuichetMixin, ListeView, SuppressionView, add_service_errors
@@ -237,7 +237,7 @@ class RelevesManquantsView(GuichetMixin, TemplateView):
     template_name = "entreprises/releves_manquants.html"
 
     def get_context_data(self, **kwargs):
-        periode = lire_mois(self.request.GET.get("periode")) or premier_jour(ajouter_mois(timezone.localdate(), -1))
+        periode = lire_mois(self.request.GET.get("periode")) or mois_precedent(timezone.localdate())
         return {
             "periode": periode,
             "entreprises": selectors.releves_manquants(guichet=self.guichet, periode=periode),
@@ -256,7 +256,7 @@ class ReleveCreerView(FormulaireView):
         return {"membre": self.membre}
 
     def get_initial(self):
-        return {"periode": premier_jour(ajouter_mois(timezone.localdate(), -1))}
+        return {"periode": mois_precedent(timezone.localdate())}
 
     def enregistrer(self, form):
         return services.releve_create(guichet=self.guichet, acting_user=self.request.user, **form.cleaned_data)
@@ -273,7 +273,7 @@ class ReleveImporterView(GuichetMixin, TemplateView):
     template_name = "entreprises/releve_importer.html"
 
     def get(self, request, *args, **kwargs):
-        initial = {"periode": premier_jour(ajouter_mois(timezone.localdate(), -1))}
+        initial = {"periode": mois_precedent(timezone.localdate())}
         return self.render_to_response({"form": ImportReleveForm(membre=self.membre, initial=initial)})
 
     def post(self, request, *args, **kwargs):

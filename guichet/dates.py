@@ -41,3 +41,8 @@ def lire_mois(texte) -> date | None:
         return date(int(morceaux[0]), int(morceaux[1]), 1)
     except ValueError:
         return None
+
+
+def mois_precedent(jour: date) -> date:
+    """The first day of the month before ``jour``'s."""
+    return premier_jour(ajouter_mois(jour, -1))

@@ -26,6 +26,21 @@ def fichier(heures):
     return {"name": "releve-mars.csv", "mimeType": "text/csv", "buffer": contenu.encode()}
 
 
+def guichet_et_entreprise(slug, paie, *personnes):
+    """A guichet, its company « Bâtir Ensemble » whose member is ``paie``, and the company's eligible employees."""
+    guichet = guichet_create(slug=slug, nom=f"PLIE {slug}")
+    with guichet_scope(guichet.pk):
+        entreprise = entreprise_create(
+            guichet=guichet, acting_user=None, raison_sociale="Bâtir Ensemble", siret="73282932000074"
+        )
+        membre_invite(guichet=guichet, email=paie.email, role=Role.ENTREPRISE, entreprise=entreprise, acting_user=None)
+        for nom, prenom, naissance in personnes:
+            personne = BeneficiaireFactory(guichet=guichet, nom=nom, prenom=prenom, date_naissance=naissance)
+            EligibiliteFactory(guichet=guichet, beneficiaire=personne)
+            ContratFactory(guichet=guichet, beneficiaire=personne, entreprise=entreprise)
+    return guichet
+
+
 def connexion(page, url, email):
     page.goto(f"{url}/comptes/connexion/")
     page.get_by_label("Adresse électronique").fill(email)
@@ -38,19 +53,13 @@ def test_a_company_imports_fixes_and_submits_its_relevé_then_a_facilitator_vali
     live_server,
     navigateur,  # noqa: F811
 ):
-    guichet = guichet_create(slug="plie-releves", nom="PLIE des relevés")
     paie = UtilisateurFactory(email="paie@batir.fr", prenom="Paula")
     facilitateur = UtilisateurFactory(email="nora@plie-releves.fr", prenom="Nora")
+    guichet = guichet_et_entreprise(
+        "plie-releves", paie, ("Martin", "Léa", date(1995, 3, 2)), ("Petit", "Hugo", date(1988, 11, 30))
+    )
     with guichet_scope(guichet.pk):
-        entreprise = entreprise_create(
-            guichet=guichet, acting_user=None, raison_sociale="Bâtir Ensemble", siret="73282932000074"
-        )
-        membre_invite(guichet=guichet, email=paie.email, role=Role.ENTREPRISE, entreprise=entreprise, acting_user=None)
         membre_invite(guichet=guichet, email=facilitateur.email, role=Role.FACILITATEUR, acting_user=None)
-        for nom, prenom, naissance in [("Martin", "Léa", date(1995, 3, 2)), ("Petit", "Hugo", date(1988, 11, 30))]:
-            personne = BeneficiaireFactory(guichet=guichet, nom=nom, prenom=prenom, date_naissance=naissance)
-            EligibiliteFactory(guichet=guichet, beneficiaire=personne)
-            ContratFactory(guichet=guichet, beneficiaire=personne, entreprise=entreprise)
 
     page = navigateur.new_page()
     page.set_default_timeout(10_000)
@@ -112,16 +121,8 @@ def test_a_company_types_its_relevé_line_by_line_with_warnings_as_it_types(
     live_server,
     navigateur,  # noqa: F811
 ):
-    guichet = guichet_create(slug="plie-saisie", nom="PLIE de la saisie")
     paie = UtilisateurFactory(email="paie@batir.fr")
-    with guichet_scope(guichet.pk):
-        entreprise = entreprise_create(
-            guichet=guichet, acting_user=None, raison_sociale="Bâtir Ensemble", siret="73282932000074"
-        )
-        membre_invite(guichet=guichet, email=paie.email, role=Role.ENTREPRISE, entreprise=entreprise, acting_user=None)
-        personne = BeneficiaireFactory(guichet=guichet, nom="Martin", prenom="Léa")
-        EligibiliteFactory(guichet=guichet, beneficiaire=personne)
-        ContratFactory(guichet=guichet, beneficiaire=personne, entreprise=entreprise)
+    guichet = guichet_et_entreprise("plie-saisie", paie, ("Martin", "Léa", date(1995, 3, 2)))
 
     page = navigateur.new_page()
     page.set_default_timeout(10_000)

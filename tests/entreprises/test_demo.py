@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from entreprises.models import LigneReleve, Releve
 from entreprises.selectors import releves_manquants
-from guichet.dates import ajouter_mois, premier_jour
+from guichet.dates import mois_precedent
 from guichet.enums import Role
 from guichet.models import Guichet, Membre
 from guichet.tenancy import guichet_scope
@@ -18,7 +18,7 @@ def test_the_demo_has_a_year_of_relevés_some_validated_with_rejected_lines_some
             compte[guichet.pk] = (Releve.objects.count(), LigneReleve.objects.count())
     call_command("seed_demo")  # idempotent
     capsys.readouterr()
-    mois_dernier = premier_jour(ajouter_mois(timezone.localdate(), -1))
+    mois_dernier = mois_precedent(timezone.localdate())
     for guichet in Guichet.objects.all():
         with guichet_scope(guichet.pk):
             assert (Releve.objects.count(), LigneReleve.objects.count()) == compte[guichet.pk]

@@ -214,9 +214,18 @@ def test_validation_refuses_a_rejection_without_reason_or_of_another_line_and_ch
             services.releve_ligne_decider(ligne=seule, acting_user=None, rejet=True, motif="")
         assert erreur.value.message_dict == {"motif": ["Indiquez le motif du rejet : l'entreprise le lira."]}
         assert set(LigneReleve.objects.values_list("statut", flat=True)) == {"en_attente"}
-        brouillon = creer(m, ligne(m.contrat))
-        with pytest.raises(ValidationError, match="Seul un relevé soumis se valide"):
-            services.releve_validate(releve=brouillon, acting_user=None)
+        with pytest.raises(ValidationError, match="Seul un relevé soumis se valide ou se rejette ligne à ligne"):
+            services.releve_ligne_decider(ligne=creer(m, ligne(m.contrat)).lignes.get(), acting_user=None, rejet=False)
+
+
+def test_a_facilitator_validates_a_draft_at_once_which_submits_it_on_the_way(m):
+    with m.territoire.scope():
+        with pytest.raises(ValidationError, match="Ajoutez au moins une ligne"):
+            services.releve_validate(releve=creer(m), acting_user=facilitateur(m))
+        releve = services.releve_validate(releve=creer(m, ligne(m.contrat)), acting_user=facilitateur(m))
+        assert (releve.statut, releve.soumis_par) == ("valide", facilitateur(m))
+        with pytest.raises(ValidationError, match="Ce relevé est déjà validé"):
+            services.releve_validate(releve=releve, acting_user=facilitateur(m))
 
 
 def test_a_validated_relevé_is_locked_and_corrected_by_a_new_relevé_that_replaces_it(m):
