@@ -38,3 +38,12 @@ class EntrepriseFilter(django_filters.FilterSet):
 class ContactEntrepriseFilter(django_filters.FilterSet):
     entreprise = django_filters.NumberFilter(label="Entreprise", field_name="entreprise_id")
     role = django_filters.ChoiceFilter(label="Rôle", choices=RoleContactEntreprise.choices)
+
+
+class GrandLivreFilter(django_filters.FilterSet):
+    """``allocations/`` and ``exclusions/`` (api.md): by lot, statement line, company."""
+
+    lot = django_filters.NumberFilter(label="Lot", field_name="lot_id")
+    ligne = django_filters.NumberFilter(label="Ligne de relevé", field_name="ligne_id")
+    entreprise = django_filters.NumberFilter(label="Entreprise", field_name="entreprise_id")
+    contrat = django_filters.NumberFilter(label="Contrat", field_name="contrat_id")

@@ -243,6 +243,7 @@ SPECTACULAR_SETTINGS = {
         "TypeContratMarcheEnum": "marches.enums.TypeContrat",
         "TypeContratTravailEnum": "publics.enums.TypeContrat",
         "ModaliteEnum": "publics.enums.Modalite",
+        "ModaliteDecompteEnum": "entreprises.enums.ModaliteDecompte",
         "CritereEnum": "publics.enums.Critere",
     },
 }
@@ -263,12 +264,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conventions.tasks.conventions_echeances",
         "schedule": crontab(hour=6, minute=30),
     },
+    # The hours recompute of every guichet (domain.md §5.5), after the relevés validated during the day.
+    "decompte-nuit": {"task": "entreprises.tasks.decompte_nuit", "schedule": crontab(hour=2, minute=30)},
     # Retention of personal data (domain.md §10): people inactive for `conservation_mois` are anonymised monthly.
     "conservation-beneficiaires": {
         "task": "publics.tasks.beneficiaires_conservation",
         "schedule": crontab(day_of_month=1, hour=4, minute=0),
     },
 }
+# The hours recompute waits at most this many seconds for another recompute of the same company (or guichet) to
+# finish; beyond, its task is retried later (entreprises/decompte.py).
+DECOMPTE_ATTENTE_VERROU = float(env("DECOMPTE_ATTENTE_VERROU", "60"))
 # Finished task records (and their files) are kept this many days.
 TACHES_CONSERVATION_JOURS = int(env("TACHES_CONSERVATION_JOURS", "30"))
 

@@ -1,10 +1,16 @@
 """Permission rows of the entreprises app: every internal role reads the register and the companies' contacts, a
 company member its own record and contacts only (404 for another), a buyer member none of it (403); admins and
-facilitators write."""
+facilitators write. The hours ledger: every role reads it, a company member its own rows, a buyer member the rows
+of its buyer's lots (404 for the others); admins and facilitators start a recompute."""
 
+from datetime import date
+
+from django.utils import timezone
+
+from entreprises.models import Allocation, Exclusion
 from guichet.enums import Role
 
-from ..factories import ContactEntrepriseFactory, EntrepriseFactory
+from ..factories import ContactEntrepriseFactory, EntrepriseFactory, LotFactory
 from ..permissions import API_CREATION, API_EDITION, API_SUPPRESSION, EDITION, EDITION_POST, Cas, D, F, N, R, dans_a
 
 LECTURE = [R, N, D, D, D, F, D]
@@ -32,6 +38,38 @@ def _contact(entreprise):
 
 def pk(make):
     return lambda ctx: dans_a(ctx, pk=make(ctx).pk)
+
+
+TOUS_API = [401, N, D, D, D, D, D]
+AUTRE_API = [401, N, D, D, D, N, N]
+RECALCUL = [401, N, 202, 202, F, F, F]
+
+
+def _grand_livre(model, propre):
+    """A row of the ledger: ``propre``, of the company member on a lot of the buyer member's buyer; else, of another
+    company on another buyer's lot."""
+
+    def make(ctx):
+        with ctx.a.scope():
+            if propre:
+                entreprise = _propre(ctx)
+                lot = LotFactory(guichet=ctx.a.guichet, marche__acheteur=ctx.a.membres[Role.ACHETEUR].acheteur)
+            else:
+                entreprise, lot = _autre(ctx), LotFactory(guichet=ctx.a.guichet)
+            champs = {"regle": "echeance"} if model is Allocation else {"motif": "hors_fenetre"}
+            return model.objects.create(
+                guichet=ctx.a.guichet,
+                entreprise=entreprise,
+                lot=lot,
+                debut=date(2026, 3, 1),
+                fin=date(2026, 3, 31),
+                heures=35,
+                modalite="embauche_directe",
+                calcule_le=timezone.now(),
+                **champs,
+            )
+
+    return make
 
 
 ENTREPRISE = {"raison_sociale": "Rebond Insertion", "siret": "732 829 320 00074", "type_structure": "ei"}
@@ -86,4 +124,14 @@ MATRICE = [
         data=lambda ctx: CONTACT,
     ),
     Cas("api:contact-entreprise-detail", "DELETE", API_SUPPRESSION, kwargs=pk(_contact(_propre)), api=True),
+    Cas("api:allocation-list", "GET", TOUS_API, kwargs=dans_a, api=True),
+    Cas("api:allocation-detail", "GET", TOUS_API, kwargs=pk(_grand_livre(Allocation, propre=True)), api=True),
+    Cas("api:allocation-detail", "GET", AUTRE_API, kwargs=pk(_grand_livre(Allocation, propre=False)), api=True),
+    Cas("api:exclusion-list", "GET", TOUS_API, kwargs=dans_a, api=True),
+    Cas("api:exclusion-detail", "GET", TOUS_API, kwargs=pk(_grand_livre(Exclusion, propre=True)), api=True),
+    Cas("api:exclusion-detail", "GET", AUTRE_API, kwargs=pk(_grand_livre(Exclusion, propre=False)), api=True),
+    Cas("api:recalcul-list", "POST", RECALCUL, kwargs=dans_a, api=True),
+    Cas(
+        "api:recalcul-list", "POST", RECALCUL, kwargs=dans_a, api=True, data=lambda ctx: {"entreprise": _propre(ctx).pk}
+    ),
 ]
