@@ -8,9 +8,8 @@ from rest_framework import mixins, serializers, viewsets
 from guichet.api.fields import TenantPrimaryKeyField
 from guichet.api.serializers import TacheLanceeSerializer
 from guichet.api.views import GuichetAPIMixin, ServiceViewSetMixin, tache_acceptee
-from guichet.services import tache_lancer
 
-from . import selectors, services, tasks
+from . import selectors, services
 from .decompte import CHAMPS_SUIVI
 from .filters import ContactEntrepriseFilter, EntrepriseFilter, GrandLivreFilter
 from .models import (
@@ -167,12 +166,9 @@ class RecalculViewSet(GuichetAPIMixin, mixins.CreateModelMixin, viewsets.Generic
         serializer = RecalculSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         entreprise = serializer.validated_data.get("entreprise")
-        if entreprise is None:
-            task, args, libelle = tasks.decompte_guichet, (), "Recalcul des heures du guichet"
-        else:
-            task, args, libelle = tasks.decompte_entreprise, (entreprise.pk,), f"Recalcul des heures de {entreprise}"
-        tache = tache_lancer(guichet=self.guichet, task=task, args=args, libelle=libelle, acting_user=request.user)
-        return tache_acceptee(tache)
+        return tache_acceptee(
+            services.recalcul_lancer(guichet=self.guichet, entreprise=entreprise, acting_user=request.user)
+        )
 
 
 ROUTES = [

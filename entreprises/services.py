@@ -4,7 +4,8 @@ contacts."""
 from django.db import transaction
 
 from guichet.audit import audit
-from guichet.services import contact_creer, contact_modifier, creer, modifier_et_auditer, supprimer
+from guichet.services import contact_creer, contact_modifier, creer, modifier_et_auditer, supprimer, tache_lancer
+from guichet.tenancy import ensure_same_guichet
 
 from .models import CHAMPS_CONTACT_ENTREPRISE, CHAMPS_ENTREPRISE, ContactEntreprise, Entreprise
 
@@ -63,3 +64,25 @@ def contact_entreprise_update(*, contact, acting_user, **changes) -> ContactEntr
 def contact_entreprise_delete(*, contact, acting_user) -> None:
     audit(guichet=contact.guichet, acteur=acting_user, action="contact_entreprise.delete", cible=contact)
     contact.delete()
+
+
+# --- The hours recompute ---------------------------------------------------------------------------------
+
+
+def recalcul_lancer(*, guichet, entreprise=None, acting_user):
+    """Recompute one company (or the whole guichet) in the background (``recalculs/``, the company's page): a task
+    to follow in ``taches/``."""
+    from .tasks import decompte_entreprise, decompte_guichet
+
+    if entreprise is None:
+        return tache_lancer(
+            guichet=guichet, task=decompte_guichet, libelle="Recalcul des heures du guichet", acting_user=acting_user
+        )
+    ensure_same_guichet(guichet, entreprise)
+    return tache_lancer(
+        guichet=guichet,
+        task=decompte_entreprise,
+        args=(entreprise.pk,),
+        libelle=f"Recalcul des heures de {entreprise}",
+        acting_user=acting_user,
+    )

@@ -13,7 +13,8 @@ REPRISE = {
     "base": GuichetTask,
     "bind": True,
     "autoretry_for": (OperationalError,),
-    "retry_backoff": True,
+    "retry_backoff": True,  # 1, 2, 4… seconds
+    "retry_jitter": False,
     "retry_backoff_max": 300,
     "max_retries": 8,
 }

@@ -255,7 +255,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_ALWAYS_EAGER = ENV == "test"
+# Tests run tasks in-process; a real worker started by the tests turns it off, so that what a task sends (a retry,
+# the nightly job's tasks) goes through the broker too.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", ENV == "test")
 CELERY_TASK_EAGER_PROPAGATES = ENV == "test"
 CELERY_BEAT_SCHEDULE = {
     "purger-taches": {"task": "guichet.tasks.taches_purger", "schedule": crontab(hour=3, minute=15)},

@@ -85,6 +85,7 @@ MATRICE = [
     Cas("entreprise_modifier", "POST", EDITION_POST, kwargs=pk(_autre), data=lambda ctx: ENTREPRISE),
     Cas("entreprise_supprimer", "GET", EDITION, kwargs=pk(_autre)),
     Cas("entreprise_supprimer", "POST", EDITION_POST, kwargs=pk(_autre)),
+    Cas("entreprise_recalculer", "POST", EDITION_POST, kwargs=pk(_propre)),
     Cas("contact_entreprise_creer", "GET", EDITION, kwargs=pk(_propre)),
     Cas("contact_entreprise_creer", "POST", EDITION_POST, kwargs=pk(_propre), data=lambda ctx: CONTACT),
     Cas("contact_entreprise_modifier", "GET", EDITION, kwargs=pk(_contact(_propre))),

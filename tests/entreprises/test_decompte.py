@@ -4,12 +4,16 @@ transaction, the lots' progress summed over every company of the lot, the locks,
 from datetime import date
 
 import pytest
+from django.core.management import call_command
 from django.db import OperationalError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from entreprises import decompte
 from entreprises.models import Allocation, SuiviLot
+from guichet.models import Guichet
 from guichet.services import parametres_update
+from guichet.tenancy import guichet_scope
+from marches.models import Consideration
 
 from ..factories import AttributionFactory, EntrepriseFactory
 from .chantier import D, contrat_eligible, exclusions, grand_livre, ligne, lot_clause
@@ -171,3 +175,14 @@ def test_a_recompute_waits_for_the_lock_of_the_same_company_and_gives_up_without
             assert transaction.get_autocommit()
     finally:
         tiers.close()
+
+
+def test_the_demo_recomputes_its_lots_once_at_the_end(db, capsys, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as envois:
+        call_command("seed_demo")
+    capsys.readouterr()
+    assert not [envoi for envoi in envois if "_apres_commit" in repr(envoi)]  # no recompute per object loaded
+    for guichet in Guichet.objects.all():
+        with guichet_scope(guichet.pk):
+            clauses = Consideration.objects.clauses_heures().values_list("lot_id", flat=True)
+            assert set(SuiviLot.objects.values_list("lot_id", flat=True)) == set(clauses)

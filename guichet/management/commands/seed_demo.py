@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from acheteurs import demo as acheteurs_demo
 from conventions import demo as conventions_demo
+from entreprises import decompte
 from entreprises.enums import TypeStructure
 from entreprises.models import Entreprise
 from guichet.enums import Role
@@ -48,7 +49,8 @@ class Command(BaseCommand):
         aujourdhui = timezone.localdate()
         for spec in DEMO:
             guichet = ensure_guichet(slug=spec["slug"], nom=spec["nom"])
-            with guichet_scope(guichet.pk):
+            # One recompute of the hours at the end, rather than one per lot, clause and attribution loaded.
+            with guichet_scope(guichet.pk), decompte.declencheurs_suspendus():
                 # Buyers, contacts and programme; the acheteur member represents the first buyer.
                 acheteurs = acheteurs_demo.charger(guichet=guichet, aujourdhui=aujourdhui)
                 acheteur = acheteurs[0]
@@ -63,6 +65,8 @@ class Command(BaseCommand):
                 )
                 # People, eligibilities, positionings, contracts and outcomes.
                 publics_demo.charger(guichet=guichet, aujourdhui=aujourdhui)
+                # The ledger and the lots' progress, so that the lots' and companies' pages have figures.
+                decompte.guichet_recalculer(guichet)
             for role, (prenom, nom) in PERSONNES.items():
                 email = f"{role}@{spec['domaine']}"
                 ensure_member(
