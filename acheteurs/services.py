@@ -29,7 +29,16 @@ def acheteur_create(*, guichet, acting_user, **data) -> Acheteur:
 
 @transaction.atomic
 def acheteur_update(*, acheteur, acting_user, **changes) -> Acheteur:
-    modifier_et_auditer(acheteur, champs=CHAMPS_ACHETEUR, action="acheteur.update", acting_user=acting_user, **changes)
+    diff = modifier_et_auditer(
+        acheteur, champs=CHAMPS_ACHETEUR, action="acheteur.update", acting_user=acting_user, **changes
+    )
+    if "mutualisation_autorisee" in diff:
+        # The buyer's pooling decides which of its lots take pooled hours (domain.md §5.1): recompute them.
+        from entreprises.decompte import recalcul_lots_demander
+        from marches.models import Lot
+
+        lots = Lot.objects.filter(marche__acheteur=acheteur).values_list("pk", flat=True)
+        recalcul_lots_demander(guichet=acheteur.guichet, lot_ids=lots)
     return acheteur
 
 

@@ -1,9 +1,11 @@
 """API of the entreprises app: ``entreprises/`` (the register of companies and structures inclusives),
-``contacts-entreprises/`` (their contacts) and ``releves/`` (monthly relevés d'heures, api.md)."""
+``contacts-entreprises/`` (their contacts), ``releves/`` (monthly relevés d'heures, api.md); the hours ledger
+``allocations/`` and ``exclusions/``, the lots' progress (``SuiviSerializer``, read at ``lots/<id>/suivi/``) and
+``recalculs/``."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -11,16 +13,29 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from guichet.api.fields import TenantPrimaryKeyField
-from guichet.api.views import GuichetAPIMixin, ServiceViewSetMixin
+from guichet.api.serializers import TacheLanceeSerializer
+from guichet.api.views import GuichetAPIMixin, ServiceViewSetMixin, tache_acceptee
 from guichet.dates import lire_mois
 from guichet.enums import Role
 from marches.models import Lot
 from publics.models import Contrat
 
 from . import selectors, services
-from .filters import ContactEntrepriseFilter, EntrepriseFilter, ReleveFilter
+from .decompte import CHAMPS_SUIVI
+from .filters import ContactEntrepriseFilter, EntrepriseFilter, GrandLivreFilter, ReleveFilter
 from .import_releves import ErreursImport
-from .models import CHAMPS_CONTACT_ENTREPRISE, CHAMPS_ENTREPRISE, ContactEntreprise, Entreprise, LigneReleve, Releve
+from .models import (
+    CHAMPS_CONTACT_ENTREPRISE,
+    CHAMPS_ENTREPRISE,
+    Allocation,
+    ContactEntreprise,
+    Entreprise,
+    Exclusion,
+    LigneReleve,
+    Releve,
+    SuiviLot,
+)
+from .moteur import Motif
 from .views import MODELES, modele_telecharge
 
 
@@ -299,8 +314,92 @@ class ReleveViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelViewSet)
         return modele_telecharge(format_)
 
 
+# --- The hours ledger, the lots' progress, the recompute ---------------------------------------------------
+
+
+class SuiviSerializer(serializers.ModelSerializer):
+    """``lots/<id>/suivi/`` (api.md): rates are fractions; ``calcule_le`` is empty for figures computed on the fly
+    (a lot not yet recomputed)."""
+
+    class Meta:
+        model = SuiviLot
+        fields = ["lot", *CHAMPS_SUIVI]
+
+
+# The rows of the ledger (api.md ``allocations/``: ``ligne``, ``lot``, ``heures``, ``regle``, ``calcule_le``).
+CHAMPS_GRAND_LIVRE = ["id", "ligne", "lot", "heures", "calcule_le", "entreprise", "contrat", "debut", "fin", "modalite"]
+
+
+class AllocationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Allocation
+        fields = [*CHAMPS_GRAND_LIVRE, "regle"]
+
+
+class ExclusionSerializer(serializers.ModelSerializer):
+    motif_libelle = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Exclusion
+        fields = [*CHAMPS_GRAND_LIVRE, "motif", "motif_libelle", "detail"]
+
+    def get_motif_libelle(self, exclusion) -> str:
+        return Motif(exclusion.motif).libelle
+
+
+class AllocationViewSet(GuichetAPIMixin, viewsets.ReadOnlyModelViewSet):
+    """The ventilation ledger (domain.md §5.4): hours of a statement line (or of a CDI's valuation, ``ligne``
+    empty) carried to a lot by a rule. A company member reads its own rows, a buyer member those of its lots."""
+
+    serializer_class = AllocationSerializer
+    permission_view = "marches.view"
+    permission_change = None
+    filterset_class = GrandLivreFilter
+
+    def tenant_queryset(self):
+        return selectors.allocations_visibles(guichet=self.guichet, membre=self.membre)
+
+
+class ExclusionViewSet(AllocationViewSet):
+    """The hours that do not count, with their reason (``motif``, ``motif_libelle`` in French), so that the cause
+    can be fixed."""
+
+    serializer_class = ExclusionSerializer
+
+    def tenant_queryset(self):
+        return selectors.exclusions_visibles(guichet=self.guichet, membre=self.membre)
+
+
+class RecalculSerializer(serializers.Serializer):
+    entreprise = TenantPrimaryKeyField(Entreprise, required=False, allow_null=True)
+
+
+class RecalculViewSet(GuichetAPIMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """``POST recalculs/`` with ``{}`` (the whole guichet) or ``{"entreprise": id}``: recompute the counting and
+    ventilation in the background; 202 with the task to follow at ``taches/<id>/``."""
+
+    serializer_class = RecalculSerializer
+    permission_view = "decompte.recalculer"
+    permission_change = "decompte.recalculer"
+
+    def tenant_queryset(self):
+        return Entreprise.objects.none()
+
+    @extend_schema(request=RecalculSerializer, responses={202: TacheLanceeSerializer})
+    def create(self, request, guichet_slug):
+        serializer = RecalculSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entreprise = serializer.validated_data.get("entreprise")
+        return tache_acceptee(
+            services.recalcul_lancer(guichet=self.guichet, entreprise=entreprise, acting_user=request.user)
+        )
+
+
 ROUTES = [
     ("entreprises", EntrepriseViewSet, "entreprise"),
     ("contacts-entreprises", ContactEntrepriseViewSet, "contact-entreprise"),
     ("releves", ReleveViewSet, "releve"),
+    ("allocations", AllocationViewSet, "allocation"),
+    ("exclusions", ExclusionViewSet, "exclusion"),
+    ("recalculs", RecalculViewSet, "recalcul"),
 ]

@@ -59,3 +59,12 @@ class ReleveFilter(django_filters.FilterSet):
     class Meta:
         model = Releve
         fields = []
+
+
+class GrandLivreFilter(django_filters.FilterSet):
+    """``allocations/`` and ``exclusions/`` (api.md): by lot, statement line, company."""
+
+    lot = django_filters.NumberFilter(label="Lot", field_name="lot_id")
+    ligne = django_filters.NumberFilter(label="Ligne de relevé", field_name="ligne_id")
+    entreprise = django_filters.NumberFilter(label="Entreprise", field_name="entreprise_id")
+    contrat = django_filters.NumberFilter(label="Contrat", field_name="contrat_id")

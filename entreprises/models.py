@@ -324,16 +324,30 @@ class RelanceReleve(TenantModel):
 # --------------------------------------------------------------------------------------------------------
 
 
-class Allocation(TenantModel):
+def _lien(model, **options):
+    """A link of the ledger. Its rows are derived data, rewritten from the rows they point to, under a lock, by
+    ``entreprises.decompte`` (tens of thousands at once for a guichet): they have no database foreign key, whose
+    deferred checks would double the time of a recompute; Django's ``on_delete`` still deletes them with the row
+    they point to."""
+    return models.ForeignKey(model, db_constraint=False, **options)
+
+
+class _GrandLivre(TenantModel):
+    # Its lookups start with the composite indexes (guichet, lot) and (guichet, entreprise): no index of its own.
+    guichet = _lien("guichet.Guichet", on_delete=models.CASCADE, related_name="+", editable=False, db_index=False)
+
+    class Meta:
+        abstract = True
+
+
+class Allocation(_GrandLivre):
     """One row of the ventilation ledger (api.md ``allocations/``, domain.md §5.4): hours of a line (or of a
     CDI's valuation, with no line) carried to a lot by a rule, for the days ``debut``–``fin``."""
 
-    entreprise = models.ForeignKey(Entreprise, on_delete=models.CASCADE, related_name="allocations")
-    ligne = models.ForeignKey(LigneReleve, on_delete=models.CASCADE, null=True, blank=True, related_name="allocations")
-    contrat = models.ForeignKey(
-        "publics.Contrat", on_delete=models.CASCADE, null=True, blank=True, related_name="allocations"
-    )
-    lot = models.ForeignKey("marches.Lot", on_delete=models.CASCADE, related_name="allocations")
+    entreprise = _lien(Entreprise, on_delete=models.CASCADE, related_name="allocations")
+    ligne = _lien(LigneReleve, on_delete=models.CASCADE, null=True, blank=True, related_name="allocations")
+    contrat = _lien("publics.Contrat", on_delete=models.CASCADE, null=True, blank=True, related_name="allocations")
+    lot = _lien("marches.Lot", on_delete=models.CASCADE, related_name="allocations")
     debut = models.DateField("du")
     fin = models.DateField("au")
     heures = _heures("heures")
@@ -350,15 +364,13 @@ class Allocation(TenantModel):
         indexes = [models.Index(fields=["guichet", "lot"])]
 
 
-class Exclusion(TenantModel):
+class Exclusion(_GrandLivre):
     """Hours that do not count, with their reason (domain.md §4), so the facilitator can fix the cause."""
 
-    entreprise = models.ForeignKey(Entreprise, on_delete=models.CASCADE, related_name="exclusions")
-    ligne = models.ForeignKey(LigneReleve, on_delete=models.CASCADE, null=True, blank=True, related_name="exclusions")
-    contrat = models.ForeignKey(
-        "publics.Contrat", on_delete=models.CASCADE, null=True, blank=True, related_name="exclusions"
-    )
-    lot = models.ForeignKey("marches.Lot", on_delete=models.CASCADE, null=True, blank=True, related_name="exclusions")
+    entreprise = _lien(Entreprise, on_delete=models.CASCADE, related_name="exclusions")
+    ligne = _lien(LigneReleve, on_delete=models.CASCADE, null=True, blank=True, related_name="exclusions")
+    contrat = _lien("publics.Contrat", on_delete=models.CASCADE, null=True, blank=True, related_name="exclusions")
+    lot = _lien("marches.Lot", on_delete=models.CASCADE, null=True, blank=True, related_name="exclusions")
     debut = models.DateField("du")
     fin = models.DateField("au")
     heures = _heures("heures")

@@ -16,9 +16,18 @@ from guichet.dates import ajouter_mois, libelle_mois, mois_precedent, premier_jo
 from guichet.enums import Role
 from guichet.fichiers import supprimer_apres_commit
 from guichet.models import Membre, Parametres
-from guichet.services import contact_creer, contact_modifier, creer, modifier, modifier_et_auditer, supprimer
+from guichet.services import (
+    contact_creer,
+    contact_modifier,
+    creer,
+    modifier,
+    modifier_et_auditer,
+    supprimer,
+    tache_lancer,
+)
 from guichet.tenancy import ensure_same_guichet
 
+from . import decompte
 from .controles import CHAMPS_LIGNE, ContexteReleve, controler_ligne, verifier_modifiable
 from .enums import RoleContactEntreprise, SourceReleve, StatutLigne, StatutReleve, TypePiece
 from .import_releves import lire_releve
@@ -321,9 +330,9 @@ def releve_validate(*, releve, acting_user, rejets=()) -> Releve:
         validees=len(lignes) - rejetees,
         rejetees=rejetees,
     )
-    # recompute hook: the company's counting and ventilation are recomputed once this validation commits
-    # (api.md: "the same recompute also runs on commit after each validation"). The coordinator plugs in:
-    # transaction.on_commit(lambda: recalcul_demander(guichet=releve.guichet, entreprise_id=releve.entreprise_id))
+    # The company's counting and ventilation are recomputed once this validation commits (api.md: "the same
+    # recompute also runs on commit after each validation").
+    decompte.recalcul_demander(guichet=releve.guichet, entreprise_id=releve.entreprise_id)
     return releve
 
 
@@ -479,3 +488,25 @@ def envoyer_relances(guichet, envois, echeance):
         corps = render_to_string("emails/releve_relance.txt", contexte)
         messages += [EmailMessage(subject=sujet, body=corps, to=[email]) for email in destinataires]
     get_connection().send_messages(messages)
+
+
+# --- The hours recompute ---------------------------------------------------------------------------------
+
+
+def recalcul_lancer(*, guichet, entreprise=None, acting_user):
+    """Recompute one company (or the whole guichet) in the background (``recalculs/``, the company's page): a task
+    to follow in ``taches/``."""
+    from .tasks import decompte_entreprise, decompte_guichet
+
+    if entreprise is None:
+        return tache_lancer(
+            guichet=guichet, task=decompte_guichet, libelle="Recalcul des heures du guichet", acting_user=acting_user
+        )
+    ensure_same_guichet(guichet, entreprise)
+    return tache_lancer(
+        guichet=guichet,
+        task=decompte_entreprise,
+        args=(entreprise.pk,),
+        libelle=f"Recalcul des heures de {entreprise}",
+        acting_user=acting_user,
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("entreprises/<int:pk>/", views.EntrepriseView.as_view(), name="entreprise"),
     path("entreprises/<int:pk>/modifier/", views.EntrepriseModifierView.as_view(), name="entreprise_modifier"),
     path("entreprises/<int:pk>/supprimer/", views.EntrepriseSupprimerView.as_view(), name="entreprise_supprimer"),
+    path("entreprises/<int:pk>/recalcul/", views.EntrepriseRecalculerView.as_view(), name="entreprise_recalculer"),
     path(
         "entreprises/<int:pk>/contacts/nouveau/",
         views.ContactEntrepriseCreerView.as_view(),

@@ -56,8 +56,8 @@ class EntrepriseMixin:
 
 
 class EntrepriseView(EntrepriseMixin, GuichetMixin, TemplateView):
-    """A company: its identity, its contacts and the lots it holds (its relevés and progress come with the
-    counting)."""
+    """A company: its identity, its contacts, the lots it holds, and its hours: the pooled view of its lots and
+    the hours that do not count, with their reason."""
 
     permission_required = "entreprises.view"
     template_name = "entreprises/detail.html"
@@ -70,7 +70,20 @@ class EntrepriseView(EntrepriseMixin, GuichetMixin, TemplateView):
             "entreprise": entreprise,
             "contacts": selectors.contacts_visibles(guichet=guichet, membre=membre).filter(entreprise=entreprise),
             "attributions": attributions.select_related("lot__marche__acheteur"),
+            "decompte": selectors.decompte_entreprise(guichet=guichet, entreprise=entreprise),
         }
+
+
+class EntrepriseRecalculerView(EntrepriseMixin, GuichetMixin, View):
+    """« Recalculer » : the company's counting and ventilation in the background; the task's page follows it."""
+
+    permission_required = "decompte.recalculer"
+
+    def post(self, request, guichet_slug, pk):
+        tache = services.recalcul_lancer(
+            guichet=self.guichet, entreprise=self.get_entreprise(), acting_user=request.user
+        )
+        return redirect(self.url("tache", pk=tache.pk))
 
 
 class EntrepriseCreerView(FormulaireView):

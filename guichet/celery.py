@@ -6,6 +6,7 @@ from contextvars import ContextVar
 
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
+from celery.exceptions import Retry
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guichet.settings")
 
@@ -42,6 +43,10 @@ class GuichetTask(DjangoTask):
             token = _tache_courante.set(tache_id)
             try:
                 resultat = super().__call__(guichet_id, *args, **kwargs)
+            except Retry:
+                # Sent again later (``autoretry_for``) with the same ``tache_id``: it waits, it has not failed.
+                taches.update(etat=EtatTache.EN_ATTENTE)
+                raise
             except Exception as exc:
                 logger.exception("Tâche %s (%s) en échec", tache_id, self.name)
                 taches.update(etat=EtatTache.ECHEC, erreur=_message_erreur(exc))

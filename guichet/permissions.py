@@ -49,6 +49,7 @@ EDITION_METIER = {
     "releves.validate",
     "reporting.generate",
     "taches.view_all",
+    "decompte.recalculer",
 }
 
 ROLE_PERMISSIONS = {

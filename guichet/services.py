@@ -140,9 +140,13 @@ def parametres_update(*, guichet, acting_user, **changes) -> Parametres:
     if diff:
         audit(guichet=guichet, acteur=acting_user, action="parametres.update", cible=parametres, changements=diff)
         # The calibration settings are inputs of every hours clause (domain.md §3): recompute them now.
-        from marches.services import parametres_recalculer
+        from entreprises.decompte import PARAMETRES_DECOMPTE, recalcul_guichet_demander
+        from marches.services import PARAMETRES_CALIBRAGE, parametres_recalculer
 
         parametres_recalculer(guichet=guichet, acting_user=acting_user, changements=diff)
+        # The counting settings and the hours due change every figure of the guichet (domain.md §4–5).
+        if (PARAMETRES_DECOMPTE | PARAMETRES_CALIBRAGE) & set(diff):
+            recalcul_guichet_demander(guichet=guichet)
     return parametres
 
 

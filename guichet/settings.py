@@ -245,6 +245,7 @@ SPECTACULAR_SETTINGS = {
         "TypeContratMarcheEnum": "marches.enums.TypeContrat",
         "TypeContratTravailEnum": "publics.enums.TypeContrat",
         "ModaliteEnum": "publics.enums.Modalite",
+        "ModaliteDecompteEnum": "entreprises.enums.ModaliteDecompte",
         "CritereEnum": "publics.enums.Critere",
     },
 }
@@ -256,7 +257,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_ALWAYS_EAGER = ENV == "test"
+# Tests run tasks in-process; a real worker started by the tests turns it off, so that what a task sends (a retry,
+# the nightly job's tasks) goes through the broker too.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", ENV == "test")
 CELERY_TASK_EAGER_PROPAGATES = ENV == "test"
 CELERY_BEAT_SCHEDULE = {
     "purger-taches": {"task": "guichet.tasks.taches_purger", "schedule": crontab(hour=3, minute=15)},
@@ -267,12 +270,17 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Companies whose last month's relevé is missing past the guichet's deadline day get one reminder.
     "relances-releves": {"task": "entreprises.tasks.releves_relancer", "schedule": crontab(hour=7, minute=0)},
+    # The hours recompute of every guichet (domain.md §5.5), after the relevés validated during the day.
+    "decompte-nuit": {"task": "entreprises.tasks.decompte_nuit", "schedule": crontab(hour=2, minute=30)},
     # Retention of personal data (domain.md §10): people inactive for `conservation_mois` are anonymised monthly.
     "conservation-beneficiaires": {
         "task": "publics.tasks.beneficiaires_conservation",
         "schedule": crontab(day_of_month=1, hour=4, minute=0),
     },
 }
+# The hours recompute waits at most this many seconds for another recompute of the same company (or guichet) to
+# finish; beyond, its task is retried later (entreprises/decompte.py).
+DECOMPTE_ATTENTE_VERROU = float(env("DECOMPTE_ATTENTE_VERROU", "60"))
 # Finished task records (and their files) are kept this many days.
 TACHES_CONSERVATION_JOURS = int(env("TACHES_CONSERVATION_JOURS", "30"))
 

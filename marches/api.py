@@ -5,11 +5,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from acheteurs.models import Acheteur
+from entreprises.api import SuiviSerializer
 from entreprises.models import Entreprise
+from entreprises.selectors import suivi_du_lot
 from guichet.api.fields import HeuresEntieresField, TenantPrimaryKeyField
 from guichet.api.views import GuichetAPIMixin, ServiceViewSetMixin
 from guichet.selectors import parametres_of
@@ -329,6 +332,13 @@ class LotViewSet(MarchesViewSet):
     filterset_class = LotFilter
     service = "lot"
     selecteur = "lots_visibles"
+
+    @extend_schema(responses=SuiviSerializer)
+    @action(detail=True, methods=["get"])
+    def suivi(self, request, guichet_slug, pk):
+        """The lot's progress (api.md): hours due, done (validated lines of every company of the lot), rate,
+        remaining, dépassement, projection at the end date, risk status, estimated penalties."""
+        return Response(SuiviSerializer(suivi_du_lot(guichet=self.guichet, lot=self.get_object())).data)
 
 
 class ConsiderationViewSet(MarchesViewSet):

@@ -6,6 +6,10 @@ on the clause (``heures_dues``, ``heures_dues_brutes``, ``sous_seuil``, the expl
 They recompute a clause whenever one of its inputs changes: the clause itself, its lot (amount, sector), the
 titulaire's awarded amount (setting ``recalcul_sur_montant_attribue``) and the guichet's calibration settings
 (``parametres_recalculer``, called by ``guichet.services.parametres_update``).
+
+The hours counted on a lot depend on its dates (its marché's when it has none), its hours due (clause, avenants),
+its attributions and its buyer's pooling: a change of one of them sends, once committed, the recompute of the lot's
+companies and progress (``entreprises.decompte.recalcul_lots_demander``, domain.md §5.5).
 """
 
 from datetime import date
@@ -15,6 +19,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from entreprises.decompte import recalcul_demander, recalcul_lots_demander
 from guichet.audit import audit
 from guichet.enums import TypeConsideration
 from guichet.selectors import a_la_permission, parametres_of
@@ -74,6 +79,9 @@ SORTIES_CALIBRAGE = [
     "calcule_le",
 ]
 
+# The fields of a lot and of a marché the counting window reads (domain.md §4): changing one recomputes the lots.
+DATES_EXECUTION = {"date_debut_execution", "date_fin_execution"}
+
 # --- Operations --------------------------------------------------------------------------------------
 
 
@@ -116,7 +124,9 @@ def marche_update(*, marche, acting_user, **changes) -> Marche:
     ensure_same_guichet(marche.guichet, changes.get("acheteur"), changes.get("operation"))
     recule = "statut" in changes and _statut_recule(marche, changes["statut"], acting_user=acting_user)
     action = "marche.statut_corrige" if recule else "marche.update"
-    modifier_et_auditer(marche, champs=CHAMPS_MARCHE, action=action, acting_user=acting_user, **changes)
+    diff = modifier_et_auditer(marche, champs=CHAMPS_MARCHE, action=action, acting_user=acting_user, **changes)
+    if DATES_EXECUTION & set(diff) or "acheteur" in diff:
+        recalcul_lots_demander(guichet=marche.guichet, lot_ids=marche.lots.values_list("pk", flat=True))
     return marche
 
 
@@ -140,7 +150,10 @@ def _statut_recule(marche, statut, *, acting_user) -> bool:
 def marche_delete(*, marche, acting_user) -> None:
     """A marché entered by mistake goes with its lots, their considerations and attributions."""
     audit(guichet=marche.guichet, acteur=acting_user, action="marche.delete", cible=marche)
+    entreprises = _entreprises_des_lots(Lot.objects.filter(marche=marche))
     supprimer(marche, message="Ce marché ne peut pas être supprimé.")
+    for entreprise_id in entreprises:
+        recalcul_demander(guichet=marche.guichet, entreprise_id=entreprise_id)
 
 
 @transaction.atomic
@@ -180,16 +193,26 @@ def lot_update(*, lot, acting_user, **changes) -> Lot:
     """A new amount or sector recomputes the lot's hours clause; if it can no longer be computed (its amount
     removed), the change is refused with the reason."""
     ensure_same_guichet(lot.guichet, changes.get("marche"))
-    modifier_et_auditer(lot, champs=CHAMPS_LOT, action="lot.update", acting_user=acting_user, **changes)
+    diff = modifier_et_auditer(lot, champs=CHAMPS_LOT, action="lot.update", acting_user=acting_user, **changes)
     if {"montant_ht", "secteur"} & set(changes):
         clauses_recalculer(guichet=lot.guichet, acting_user=acting_user, lots=[lot], champ_erreur="montant_ht")
+    if DATES_EXECUTION & set(diff) or "marche" in diff:
+        recalcul_lots_demander(guichet=lot.guichet, lot_ids=[lot.pk])
     return lot
 
 
 @transaction.atomic
 def lot_delete(*, lot, acting_user) -> None:
     audit(guichet=lot.guichet, acteur=acting_user, action="lot.delete", cible=lot)
+    entreprises = _entreprises_des_lots([lot])
     supprimer(lot, message="Ce lot ne peut pas être supprimé.")
+    for entreprise_id in entreprises:
+        recalcul_demander(guichet=lot.guichet, entreprise_id=entreprise_id)
+
+
+def _entreprises_des_lots(lots):
+    """The companies whose hours go elsewhere when these lots go."""
+    return set(Attribution.objects.filter(lot__in=lots).values_list("entreprise_id", flat=True))
 
 
 # --- Considérations sociales -------------------------------------------------------------------------
@@ -215,6 +238,7 @@ def consideration_create(*, guichet, acting_user, lot, **data) -> Consideration:
     data = _completer(dict(data), data.get("type"))
     consideration = creer(Consideration, guichet=guichet, champs=CHAMPS_CONSIDERATION, lot=lot, **data)
     _calibrer(consideration)
+    _recompter_clause(consideration)
     audit(
         guichet=guichet,
         acteur=acting_user,
@@ -233,9 +257,10 @@ def consideration_update(*, consideration, acting_user, **changes) -> Considerat
         changes.get("mode_calcul", consideration.mode_calcul)
     ):
         changes["mode_calcul"] = ModeCalcul.FORMULE
-    avant = consideration.heures_dues
+    avant, type_avant, lot_avant = consideration.heures_dues, consideration.type, consideration.lot_id
     diff = modifier(consideration, champs=CHAMPS_CONSIDERATION, **changes)
     _calibrer(consideration)
+    _recompter_clause(consideration, type_avant=type_avant, lot_avant=lot_avant)
     if avant != consideration.heures_dues:
         diff["heures_dues"] = [_texte(avant), _texte(consideration.heures_dues)]
     if diff:
@@ -253,6 +278,14 @@ def consideration_update(*, consideration, acting_user, **changes) -> Considerat
 def consideration_delete(*, consideration, acting_user) -> None:
     audit(guichet=consideration.guichet, acteur=acting_user, action="consideration.delete", cible=consideration)
     supprimer(consideration, message="Cette considération ne peut pas être supprimée.")
+    _recompter_clause(consideration)
+
+
+def _recompter_clause(consideration, *, type_avant=None, lot_avant=None):
+    """An hours clause gives its lot the hours due, the conversion rates and the penalties (domain.md §4)."""
+    if TypeConsideration.CLAUSE_HEURES in {consideration.type, type_avant}:
+        lots = {consideration.lot_id, lot_avant or consideration.lot_id}
+        recalcul_lots_demander(guichet=consideration.guichet, lot_ids=lots)
 
 
 def _texte(valeur):
@@ -377,6 +410,7 @@ def clauses_recalculer(*, guichet, acting_user, lots=None, champ_erreur=None) ->
                     heures_dues=[_texte(avant["heures_dues"]), _texte(clause.heures_dues)],
                 )
     Consideration.objects.bulk_update(modifiees, SORTIES_CALIBRAGE)
+    recalcul_lots_demander(guichet=guichet, lot_ids=[clause.lot_id for clause in modifiees])
     return len(modifiees)
 
 
@@ -419,6 +453,7 @@ def avenant_create(*, guichet, acting_user, consideration, **data) -> AvenantHeu
     connus = {champ: valeur for champ, valeur in data.items() if champ in CHAMPS_AVENANT}
     _verifier_avenant(AvenantHeures(consideration=consideration, **connus), consideration.avenants.all())
     avenant = creer(AvenantHeures, guichet=guichet, champs=CHAMPS_AVENANT, consideration=consideration, **data)
+    recalcul_lots_demander(guichet=guichet, lot_ids=[consideration.lot_id])
     audit(
         guichet=guichet,
         acteur=acting_user,
@@ -437,6 +472,7 @@ def avenant_update(*, avenant, acting_user, **changes) -> AvenantHeures:
     projet = AvenantHeures(**{**actuel, **{k: v for k, v in changes.items() if k in CHAMPS_AVENANT}})
     _verifier_avenant(projet, projet.consideration.avenants.exclude(pk=avenant.pk))
     modifier_et_auditer(avenant, champs=CHAMPS_AVENANT, action="avenant.update", acting_user=acting_user, **changes)
+    recalcul_lots_demander(guichet=avenant.guichet, lot_ids=[avenant.consideration.lot_id])
     return avenant
 
 
@@ -450,6 +486,7 @@ def avenant_delete(*, avenant, acting_user) -> None:
         date_effet=str(avenant.date_effet),
     )
     avenant.delete()
+    recalcul_lots_demander(guichet=avenant.guichet, lot_ids=[avenant.consideration.lot_id])
 
 
 # --- Attributions ------------------------------------------------------------------------------------
@@ -457,7 +494,9 @@ def avenant_delete(*, avenant, acting_user) -> None:
 
 def _apres_attribution(attribution, *, acting_user, avant=None, lot_avant=None):
     """The titulaire's awarded amount is an input of the lot's formula clause (``recalcul_sur_montant_attribue``);
-    a new titulaire of a lot (created, or made titulaire, or moved to this lot) awards its marché."""
+    a new titulaire of a lot (created, or made titulaire, or moved to this lot) awards its marché. The lot's companies
+    (the one added, moved or removed included: it still has hours on the lot) are recomputed."""
+    recalcul_lots_demander(guichet=attribution.guichet, lot_ids={attribution.lot_id, lot_avant or attribution.lot_id})
     concernee = RoleAttribution.TITULAIRE in {attribution.role, avant}
     if concernee:
         clauses_recalculer(
@@ -518,5 +557,6 @@ def attribution_delete(*, attribution, acting_user) -> None:
     audit(guichet=attribution.guichet, acteur=acting_user, action="attribution.delete", cible=attribution)
     role = attribution.role
     attribution.delete()
+    recalcul_lots_demander(guichet=attribution.guichet, lot_ids=[attribution.lot_id])
     if role == RoleAttribution.TITULAIRE:
         clauses_recalculer(guichet=attribution.guichet, acting_user=acting_user, lots=[attribution.lot_id])

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from acheteurs.selectors import achats_prevus_visibles, acheteurs_visibles
+from entreprises.selectors import explication_lot
 from guichet.enums import TypeConsideration
 from guichet.selectors import parametres_of
 from guichet.views import FormulaireView, GuichetMixin, ListeView, SuppressionView, add_service_errors
@@ -256,7 +257,8 @@ class LotCreerView(SimulationMixin, MarcheMixin, FormulaireView):
 
 
 class LotView(LotMixin, GuichetMixin, TemplateView):
-    """A lot: its dates, its considerations (the hours clause's calculation and avenants), its attributions."""
+    """A lot: its dates, its considerations (the hours clause's calculation and avenants), its attributions, and
+    the progress of its hours with the ledger that explains them."""
 
     permission_required = "marches.view"
     template_name = "marches/lot.html"
@@ -271,6 +273,7 @@ class LotView(LotMixin, GuichetMixin, TemplateView):
             "attributions": selectors.attributions_visibles(guichet=guichet, membre=membre).filter(lot=lot),
             "types": [(t, FICHES[t]) for t in TypeConsideration],
             "aujourdhui": timezone.localdate(),
+            "decompte": explication_lot(guichet=guichet, membre=membre, lot=lot),
         }
 
 

@@ -353,13 +353,31 @@ class ContratQuerySet(models.QuerySet):
 
     def entrees_moteur(self):
         """The company's contracts as the hours engine's ``ContratEntree`` (one query)."""
+        return [contrat for _, contrat in self._entrees_moteur()]
+
+    def entrees_moteur_par_entreprise(self):
+        """``{entreprise_id: [ContratEntree]}``: the contracts of several companies, in one query."""
+        par_entreprise = {}
+        for entreprise_id, contrat in self._entrees_moteur():
+            par_entreprise.setdefault(entreprise_id, []).append(contrat)
+        return par_entreprise
+
+    def _entrees_moteur(self):
         from entreprises.moteur import ContratEntree
 
         rows = self.avec_eligibilite().values_list(
-            "id", "modalite", "type_contrat", "date_debut", "date_fin", "lot_id", "eligible", "motif_ineligibilite"
+            "entreprise_id",
+            "id",
+            "modalite",
+            "type_contrat",
+            "date_debut",
+            "date_fin",
+            "lot_id",
+            "eligible",
+            "motif_ineligibilite",
         )
-        return [
-            ContratEntree(
+        for entreprise_id, pk, modalite, type_contrat, debut, fin, lot_id, eligible, motif in rows:
+            contrat = ContratEntree(
                 id=pk,
                 modalite=modalite,
                 type_contrat=type_contrat,
@@ -369,8 +387,7 @@ class ContratQuerySet(models.QuerySet):
                 eligible=eligible,
                 motif_ineligibilite=motif or None,
             )
-            for pk, modalite, type_contrat, debut, fin, lot_id, eligible, motif in rows
-        ]
+            yield entreprise_id, contrat
 
 
 class Contrat(TenantModel):

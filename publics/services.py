@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from entreprises.decompte import recalcul_demander
 from guichet.audit import audit
 from guichet.dates import ajouter_mois
 from guichet.fichiers import nom_fichier, supprimer_apres_commit
@@ -204,6 +205,7 @@ def beneficiaire_fusionner(*, garde, doublon, acting_user) -> Beneficiaire:
         completes=completes,
     )
     doublon.delete()
+    _recompter_personne(garde)
     return garde
 
 
@@ -271,6 +273,7 @@ def eligibilite_create(*, guichet, acting_user, beneficiaire, **data) -> Eligibi
         validee=eligibilite.est_validee,
     )
     _apres_validation(eligibilite)
+    _recompter_personne(eligibilite.beneficiaire)
     return eligibilite
 
 
@@ -285,6 +288,7 @@ def eligibilite_valider(*, eligibilite, acting_user, date_validation=None, valid
     eligibilite.save()
     audit(guichet=eligibilite.guichet, acteur=acting_user, action="eligibilite.validate", cible=eligibilite)
     _apres_validation(eligibilite)
+    _recompter_personne(eligibilite.beneficiaire)
     return eligibilite
 
 
@@ -302,6 +306,7 @@ def eligibilite_update(*, eligibilite, acting_user, **changes) -> Eligibilite:
     if ancien and ancien != eligibilite.justificatif.name:
         supprimer_apres_commit(ancien)
     _apres_validation(eligibilite)
+    _recompter_personne(eligibilite.beneficiaire)
     return eligibilite
 
 
@@ -311,6 +316,15 @@ def eligibilite_delete(*, eligibilite, acting_user) -> None:
     audit(guichet=eligibilite.guichet, acteur=acting_user, action="eligibilite.delete", cible=eligibilite)
     eligibilite.delete()
     supprimer_apres_commit(nom)
+    _recompter_personne(eligibilite.beneficiaire)
+
+
+def _recompter_personne(beneficiaire):
+    """Whether a contract's hours count depends on the person's eligibility at its start (domain.md §4): recompute
+    the companies of the person's contracts once the change is committed."""
+    entreprises = set(Contrat.objects.filter(beneficiaire=beneficiaire).values_list("entreprise_id", flat=True))
+    for entreprise_id in sorted(entreprises):
+        recalcul_demander(guichet=beneficiaire.guichet, entreprise_id=entreprise_id)
 
 
 # --- Positionings ----------------------------------------------------------------------------------------
@@ -402,6 +416,7 @@ def contrat_create(*, guichet, acting_user, **data) -> Contrat:
         raise ValidationError({"beneficiaire": "Cette personne a été anonymisée."})
     contrat = creer(Contrat, guichet=guichet, champs=CHAMPS_CONTRAT, **data)
     audit(guichet=guichet, acteur=acting_user, action="contrat.create", cible=contrat)
+    recalcul_demander(guichet=guichet, entreprise_id=contrat.entreprise_id)
     return contrat
 
 
@@ -413,7 +428,10 @@ def contrat_update(*, contrat, acting_user, **changes) -> Contrat:
         **changes,
     }
     _verifier_contrat(contrat.guichet, merged)
+    avant = contrat.entreprise_id
     modifier_et_auditer(contrat, champs=CHAMPS_CONTRAT, action="contrat.update", acting_user=acting_user, **changes)
+    for entreprise_id in sorted({avant, contrat.entreprise_id}):
+        recalcul_demander(guichet=contrat.guichet, entreprise_id=entreprise_id)
     return contrat
 
 
@@ -421,6 +439,7 @@ def contrat_update(*, contrat, acting_user, **changes) -> Contrat:
 def contrat_delete(*, contrat, acting_user) -> None:
     audit(guichet=contrat.guichet, acteur=acting_user, action="contrat.delete", cible=contrat)
     supprimer(contrat, message="Ce contrat ne peut pas être supprimé.")
+    recalcul_demander(guichet=contrat.guichet, entreprise_id=contrat.entreprise_id)
 
 
 @transaction.atomic

@@ -1,11 +1,15 @@
 """Fixtures: every test that touches data sees two populated guichets, A (ours) and B (the other one)."""
 
 import os
+import subprocess
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from hypothesis import settings as hypothesis_settings
 
 from guichet.enums import Role
@@ -14,6 +18,7 @@ from guichet.tenancy import guichet_scope
 from .factories import MOT_DE_PASSE, GuichetFactory, MembreFactory
 
 ROLES = [r.value for r in Role]
+ROOT = Path(__file__).resolve().parents[1]
 
 # In CI the property tests explore a fixed set of examples, so a red CI always means a change broke
 # something; locally they explore new random examples at each run (and keep failures in .hypothesis/).
@@ -95,3 +100,54 @@ def voyage(monkeypatch):
         monkeypatch.setattr(timezone, "now", lambda: instant)
 
     return aller
+
+
+# A real Celery worker, through the real Redis broker, against the test database (tests marked
+# ``django_db(transaction=True)``, so that the worker sees what the test commits).
+
+
+@pytest.fixture
+def worker(celery_eager_off):
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "test",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "PRIVATE_MEDIA_ROOT": settings.STORAGES["default"]["OPTIONS"]["location"],
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        # A recompute waits half a second for the lock of the same company, then its task is retried.
+        "DECOMPTE_ATTENTE_VERROU": "0.5",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "guichet",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            settings.CELERY_TASK_DEFAULT_QUEUE,
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    yield process
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture
+def celery_eager_off():
+    from guichet.celery import app
+
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = True

@@ -4,14 +4,16 @@ facilitators write.
 
 Relevés (api.md's table): admins and facilitators read and write all, and validate; a company member reads and writes
 its own (404 for another company's) and submits them; ``lecteur`` and buyer members have no access (403): the lines
-name people."""
+name people. The hours ledger: every role reads it, a company member its own rows, a buyer member the rows of its
+buyer's lots (404 for the others); admins and facilitators start a recompute."""
 
 from datetime import date
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
-from entreprises.models import PieceJustificative
+from entreprises.models import Allocation, Exclusion, PieceJustificative
 from guichet.enums import Role
 
 from ..factories import (
@@ -20,6 +22,7 @@ from ..factories import (
     ContratFactory,
     EntrepriseFactory,
     LigneReleveFactory,
+    LotFactory,
     ReleveFactory,
 )
 from ..permissions import API_CREATION, API_EDITION, API_SUPPRESSION, EDITION, EDITION_POST, Cas, D, F, N, R, dans_a
@@ -51,6 +54,38 @@ def pk(make):
     return lambda ctx: dans_a(ctx, pk=make(ctx).pk)
 
 
+TOUS_API = [401, N, D, D, D, D, D]
+AUTRE_API = [401, N, D, D, D, N, N]
+RECALCUL = [401, N, 202, 202, F, F, F]
+
+
+def _grand_livre(model, propre):
+    """A row of the ledger: ``propre``, of the company member on a lot of the buyer member's buyer; else, of another
+    company on another buyer's lot."""
+
+    def make(ctx):
+        with ctx.a.scope():
+            if propre:
+                entreprise = _propre(ctx)
+                lot = LotFactory(guichet=ctx.a.guichet, marche__acheteur=ctx.a.membres[Role.ACHETEUR].acheteur)
+            else:
+                entreprise, lot = _autre(ctx), LotFactory(guichet=ctx.a.guichet)
+            champs = {"regle": "echeance"} if model is Allocation else {"motif": "hors_fenetre"}
+            return model.objects.create(
+                guichet=ctx.a.guichet,
+                entreprise=entreprise,
+                lot=lot,
+                debut=date(2026, 3, 1),
+                fin=date(2026, 3, 31),
+                heures=35,
+                modalite="embauche_directe",
+                calcule_le=timezone.now(),
+                **champs,
+            )
+
+    return make
+
+
 ENTREPRISE = {"raison_sociale": "Rebond Insertion", "siret": "732 829 320 00074", "type_structure": "ei"}
 CONTACT = {"nom": "Durand", "role": "ressources_humaines"}
 
@@ -64,6 +99,7 @@ MATRICE = [
     Cas("entreprise_modifier", "POST", EDITION_POST, kwargs=pk(_autre), data=lambda ctx: ENTREPRISE),
     Cas("entreprise_supprimer", "GET", EDITION, kwargs=pk(_autre)),
     Cas("entreprise_supprimer", "POST", EDITION_POST, kwargs=pk(_autre)),
+    Cas("entreprise_recalculer", "POST", EDITION_POST, kwargs=pk(_propre)),
     Cas("contact_entreprise_creer", "GET", EDITION, kwargs=pk(_propre)),
     Cas("contact_entreprise_creer", "POST", EDITION_POST, kwargs=pk(_propre), data=lambda ctx: CONTACT),
     Cas("contact_entreprise_modifier", "GET", EDITION, kwargs=pk(_contact(_propre))),
@@ -103,6 +139,16 @@ MATRICE = [
         data=lambda ctx: CONTACT,
     ),
     Cas("api:contact-entreprise-detail", "DELETE", API_SUPPRESSION, kwargs=pk(_contact(_propre)), api=True),
+    Cas("api:allocation-list", "GET", TOUS_API, kwargs=dans_a, api=True),
+    Cas("api:allocation-detail", "GET", TOUS_API, kwargs=pk(_grand_livre(Allocation, propre=True)), api=True),
+    Cas("api:allocation-detail", "GET", AUTRE_API, kwargs=pk(_grand_livre(Allocation, propre=False)), api=True),
+    Cas("api:exclusion-list", "GET", TOUS_API, kwargs=dans_a, api=True),
+    Cas("api:exclusion-detail", "GET", TOUS_API, kwargs=pk(_grand_livre(Exclusion, propre=True)), api=True),
+    Cas("api:exclusion-detail", "GET", AUTRE_API, kwargs=pk(_grand_livre(Exclusion, propre=False)), api=True),
+    Cas("api:recalcul-list", "POST", RECALCUL, kwargs=dans_a, api=True),
+    Cas(
+        "api:recalcul-list", "POST", RECALCUL, kwargs=dans_a, api=True, data=lambda ctx: {"entreprise": _propre(ctx).pk}
+    ),
 ]
 
 

@@ -1,65 +1,13 @@
 """A real Celery worker, through the real Redis broker, against the test database."""
 
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from guichet import services
 from guichet.enums import Role
 from guichet.models import JournalAudit, Tache
 from guichet.tasks import journal_exporter
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def worker(celery_eager_off):
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_ENV": "test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        "PRIVATE_MEDIA_ROOT": settings.STORAGES["default"]["OPTIONS"]["location"],
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "guichet",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            settings.CELERY_TASK_DEFAULT_QUEUE,
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    yield process
-    process.terminate()
-    process.wait(timeout=20)
-
-
-@pytest.fixture
-def celery_eager_off():
-    from guichet.celery import app
-
-    app.conf.task_always_eager = False
-    yield
-    app.conf.task_always_eager = True
 
 
 @pytest.mark.django_db(transaction=True)

@@ -219,6 +219,8 @@ MATRICE = [
     Cas("api:lot-detail", "GET", AUTRE_API, kwargs=pk(AUTRE["lot"]), api=True),
     Cas("api:lot-detail", "PATCH", API_EDITION, kwargs=pk(LEGER["lot"]), api=True, data=lambda ctx: {"intitule": "X"}),
     Cas("api:lot-detail", "DELETE", API_SUPPRESSION, kwargs=pk(LEGER["lot"]), api=True),
+    Cas("api:lot-suivi", "GET", TOUS_API, kwargs=pk(PROPRE["lot"]), api=True),
+    Cas("api:lot-suivi", "GET", AUTRE_API, kwargs=pk(AUTRE["lot"]), api=True),
     Cas("api:consideration-list", "GET", TOUS_API, kwargs=dans_a, api=True),
     Cas(
         "api:consideration-list",

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from acheteurs import demo as acheteurs_demo
 from conventions import demo as conventions_demo
+from entreprises import decompte
 from entreprises import demo as entreprises_demo
 from entreprises.enums import TypeStructure
 from entreprises.models import Entreprise
@@ -49,7 +50,8 @@ class Command(BaseCommand):
         aujourdhui = timezone.localdate()
         for spec in DEMO:
             guichet = ensure_guichet(slug=spec["slug"], nom=spec["nom"])
-            with guichet_scope(guichet.pk):
+            # One recompute of the hours at the end, rather than one per lot, clause and attribution loaded.
+            with guichet_scope(guichet.pk), decompte.declencheurs_suspendus():
                 # Buyers, contacts and programme; the acheteur member represents the first buyer.
                 acheteurs = acheteurs_demo.charger(guichet=guichet, aujourdhui=aujourdhui)
                 acheteur = acheteurs[0]
@@ -66,6 +68,8 @@ class Command(BaseCommand):
                 publics_demo.charger(guichet=guichet, aujourdhui=aujourdhui)
                 # A year of monthly relevés d'heures (validated, rejected lines, submitted, drafts, missing).
                 entreprises_demo.charger(guichet=guichet, aujourdhui=aujourdhui)
+                # The ledger and the lots' progress, so that the lots' and companies' pages have figures.
+                decompte.guichet_recalculer(guichet)
             for role, (prenom, nom) in PERSONNES.items():
                 email = f"{role}@{spec['domaine']}"
                 ensure_member(

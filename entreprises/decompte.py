@@ -1,0 +1,457 @@
+"""Le décompte enregistré : relit les entrées du moteur d'heures en base, appelle ``moteur.calculer`` et réécrit le
+grand livre (``Allocation``, ``Exclusion``) et le suivi des lots (``SuiviLot``) (domain.md §4 et §5, api.md
+``lots/<id>/suivi/``, ``allocations/``).
+
+* :func:`entreprise_recalculer` : une entreprise, après un changement de ses lignes, lots, contrats ou dates ;
+* :func:`lots_recalculer` : les entreprises d'un lot (et son suivi) après un changement du lot ou de sa clause ;
+* :func:`guichet_recalculer` : tout le guichet (la nuit, ou à la demande : ``recalculs/``) ;
+* :func:`recalcul_demander` et :func:`recalcul_lots_demander` : le recalcul envoyé au worker après le commit.
+
+Règles de l'écriture :
+
+* **une transaction** par recalcul : le grand livre de l'entreprise est supprimé puis réécrit (``COPY``), avec un
+  seul ``calcule_le`` ; un lecteur voit l'ancien grand livre ou le nouveau, jamais un mélange ;
+* **un verrou** de base (``pg_advisory_xact_lock``) : deux recalculs d'une même entreprise ne tournent jamais en
+  même temps ; le recalcul d'un guichet prend le verrou du guichet en exclusif, celui d'une entreprise le prend
+  en partagé (puis celui de l'entreprise) : l'un attend l'autre. Au-delà de ``DECOMPTE_ATTENTE_VERROU`` secondes,
+  l'attente échoue (``OperationalError``) et la tâche Celery recommence plus tard ;
+* **même résultat après une reprise** : le moteur est pur et déterministe, tout est relu en base à chaque essai ;
+* le **suivi** d'un lot additionne le grand livre de *toutes* ses entreprises (groupement) : après avoir écrit le
+  sien, un recalcul verrouille les lots touchés (leur ancien et leur nouveau grand livre, leurs attributions)
+  avant de les additionner, si bien qu'un second recalcul concurrent sur le même lot additionne après le commit
+  du premier ;
+* dans un groupement, chaque membre reçoit les heures dues de la clause entières (aucune part n'est enregistrée
+  sur l'attribution) ; le suivi du lot, lui, compare la somme de tous les membres aux heures dues.
+
+Les heures dues sont celles **en vigueur ce jour** (dernier avenant ayant pris effet, domain.md §3), la date du
+suivi est ce jour (``timezone.localdate()``).
+"""
+
+from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import fields
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from guichet.selectors import parametres_of
+from marches.models import Attribution, Consideration, Lot
+from publics.models import Contrat
+
+from .enums import STRUCTURES_INCLUSIVES
+from .models import Allocation, Exclusion, LigneReleve, Releve, SuiviLot
+from .moteur import LigneEntree, LotEntree, ParametresMoteur, Seuils, calculer, suivi
+
+ZERO = Decimal(0)
+
+# The advisory-lock key of a whole guichet: (guichet_id, 0); entreprise ids start at 1.
+_TOUT_LE_GUICHET = 0
+
+# The columns written by ``COPY`` (binary format: column → PostgreSQL type): the ledger's common ones, then each
+# table's own.
+_COLONNES = {
+    "guichet_id": "int8",
+    "entreprise_id": "int8",
+    "ligne_id": "int8",
+    "contrat_id": "int8",
+    "lot_id": "int8",
+    "debut": "date",
+    "fin": "date",
+    "heures": "numeric",
+}
+COLONNES_ALLOCATION = {**_COLONNES, "regle": "varchar", "modalite": "varchar", "calcule_le": "timestamptz"}
+COLONNES_EXCLUSION = {
+    **_COLONNES,
+    "motif": "varchar",
+    "modalite": "varchar",
+    "detail": "varchar",
+    "calcule_le": "timestamptz",
+}
+# The guichet's settings the counting and the progress read: changing one recomputes the guichet.
+PARAMETRES_DECOMPTE = {champ.name for champ in fields(ParametresMoteur)} | {"seuil_risque_vert", "seuil_risque_orange"}
+CHAMPS_SUIVI = [
+    "heures_dues",
+    "heures_realisees",
+    "taux_realisation",
+    "reste_a_realiser",
+    "depassement",
+    "projection_fin",
+    "statut_risque",
+    "penalites_estimees",
+    "calcule_le",
+]
+
+
+# --------------------------------------------------------------------------------------------------------
+# Verrous
+# --------------------------------------------------------------------------------------------------------
+
+
+def _regler_transaction():
+    """Settings of the recompute's transaction.
+
+    * ``lock_timeout`` bounds the wait for a lock, so a worker never hangs behind a long recompute: the task is
+      retried instead;
+    * the ledger is derived data: after a crash, losing the last recompute (redone by the next trigger or night)
+      is harmless and the database stays consistent, so the commit need not wait for the disk;
+    * no JIT: its compilation costs more than it saves on these short indexed queries (a tenth of a second on
+      the eligibility of a large guichet's contracts).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL lock_timeout = '{int(settings.DECOMPTE_ATTENTE_VERROU * 1000)}ms'")
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        cursor.execute("SET LOCAL jit = off")
+
+
+def _verrouiller(guichet_id, entreprise_id=None):
+    """Advisory locks held until the end of the transaction (see the module's docstring)."""
+    with connection.cursor() as cursor:
+        if entreprise_id is None:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [guichet_id, _TOUT_LE_GUICHET])
+        else:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [guichet_id, _TOUT_LE_GUICHET])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [guichet_id, entreprise_id])
+
+
+# --------------------------------------------------------------------------------------------------------
+# Lecture des entrées (quelques requêtes values_list, jamais une par ligne)
+# --------------------------------------------------------------------------------------------------------
+
+
+def _clauses(guichet, jour, lots=None):
+    """``{lot_id: (heures dues en vigueur, taux de main-d'œuvre, coût horaire, pénalité par heure, plafond)}`` des
+    clauses d'heures ; ``lots`` : un filtre (ids ou sous-requête)."""
+    clauses = Consideration.objects.filter(guichet=guichet).clauses_heures().avec_heures_en_vigueur(jour)
+    if lots is not None:
+        clauses = clauses.filter(lot__in=lots)
+    rows = clauses.values_list(
+        "lot_id",
+        "heures_en_vigueur",
+        "taux_main_oeuvre_retenu",
+        "cout_horaire_retenu",
+        "penalite_par_heure",
+        "penalite_plafond",
+    )
+    return {lot_id: rest for lot_id, *rest in rows}
+
+
+def _lots_par_entreprise(guichet, clauses, entreprises=None):
+    """The engine's ``LotEntree`` of each company: every lot it holds (all roles), with its effective dates (the
+    marché's when the lot has none), the clause's hours due in force and conversion rates, the buyer's pooling."""
+    attributions = Attribution.objects.filter(guichet=guichet)
+    if entreprises is not None:
+        attributions = attributions.filter(entreprise__in=entreprises)
+    rows = attributions.values_list(
+        "entreprise_id",
+        "lot_id",
+        "role",
+        Coalesce("lot__date_debut_execution", "lot__marche__date_debut_execution"),
+        Coalesce("lot__date_fin_execution", "lot__marche__date_fin_execution"),
+        "lot__marche__acheteur__mutualisation_autorisee",
+    )
+    lots = defaultdict(list)
+    for entreprise_id, lot_id, role, debut, fin, mutualisation in rows:
+        clause = clauses.get(lot_id)
+        lots[entreprise_id].append(
+            LotEntree(
+                id=lot_id,
+                debut=debut,
+                fin=fin,
+                heures_dues=(clause[0] or ZERO) if clause else ZERO,
+                clause_heures=clause is not None,
+                role=role,
+                mutualisation_autorisee=mutualisation,
+                taux_main_oeuvre=clause[1] if clause else None,
+                cout_horaire=clause[2] if clause else None,
+            )
+        )
+    return lots
+
+
+def _lignes_par_entreprise(guichet, entreprises=None):
+    """Every line of the companies' statements in force, whatever its status: lines not validated are shown among
+    the excluded hours with their reason (domain.md §4). A relevé replaced by a validated correction is left out:
+    the correction carries the month's lines again, which would otherwise count twice."""
+    lignes = LigneReleve.objects.filter(guichet=guichet, releve__in=Releve.objects.en_vigueur())
+    if entreprises is not None:
+        lignes = lignes.filter(releve__entreprise__in=entreprises)
+    rows = lignes.values_list(
+        "releve__entreprise_id",
+        "id",
+        "date_debut",
+        "date_fin",
+        "heures",
+        "contrat_id",
+        "sous_traitant_id",
+        "lot_id",
+        "montant_ht",
+        "statut",
+        "sous_traitant__type_structure",
+    )
+    inclusives = set(STRUCTURES_INCLUSIVES)
+    par_entreprise = defaultdict(list)
+    for entreprise_id, *ligne, type_structure in rows:
+        par_entreprise[entreprise_id].append(
+            LigneEntree(*ligne, type_structure is None or type_structure in inclusives)
+        )
+    return par_entreprise
+
+
+# --------------------------------------------------------------------------------------------------------
+# Écriture
+# --------------------------------------------------------------------------------------------------------
+
+
+def _copier(model, colonnes, rangees):
+    """``COPY … FROM STDIN`` in binary (psycopg 3) in the current transaction: a guichet's ledger is written in one
+    stream, tens of times faster than INSERTs."""
+    if not rangees:
+        return
+    sql = f"COPY {model._meta.db_table} ({', '.join(colonnes)}) FROM STDIN (FORMAT BINARY)"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copie:
+        copie.set_types(list(colonnes.values()))
+        for rangee in rangees:
+            copie.write_row(rangee)
+
+
+def suivis_calculer(guichet, lot_ids, *, parametres, jour, calcule_le=None, sans_clause=False):
+    """``{lot_id: SuiviLot}`` (not saved) of ``lot_ids`` (``None``: every lot of the guichet) from the ledger of every
+    company of each lot, on ``jour``. Only the lots with an hours clause, unless ``sans_clause`` (nothing due)."""
+    lots = Lot.objects.filter(guichet=guichet)
+    if lot_ids is not None:
+        lots = lots.filter(pk__in=lot_ids)
+    dates = {pk: (debut, fin) for pk, debut, fin in lots.avec_dates().values_list("pk", "debut", "fin")}
+    clauses = _clauses(guichet, jour, lots=list(dates))
+    suivis = list(dates) if sans_clause else list(clauses)
+    realisees = dict(
+        Allocation.objects.filter(guichet=guichet, lot__in=suivis)
+        .values("lot_id")
+        .annotate(total=Sum("heures"))
+        .values_list("lot_id", "total")
+    )
+    seuils = Seuils(parametres.seuil_risque_vert, parametres.seuil_risque_orange)
+    resultat = {}
+    for lot_id in suivis:
+        heures_dues, _taux, _cout, penalite, plafond = clauses.get(lot_id) or (ZERO, None, None, None, None)
+        debut, fin = dates[lot_id]
+        chiffres = suivi(
+            LotEntree(id=lot_id, debut=debut, fin=fin, heures_dues=heures_dues or ZERO),
+            realisees.get(lot_id, ZERO),
+            jour,
+            delai_grace_jours=parametres.delai_grace_jours,
+            seuils=seuils,
+            penalite_par_heure=penalite,
+            plafond_penalites=plafond,
+        )
+        resultat[lot_id] = SuiviLot(guichet=guichet, lot_id=lot_id, calcule_le=calcule_le, **vars(chiffres))
+    return resultat
+
+
+def _suivis_ecrire(guichet, lot_ids, *, parametres, jour, calcule_le):
+    """Rewrite the ``SuiviLot`` of ``lot_ids`` (``None``: every lot of the guichet). A lot without an hours clause
+    has no progress to follow: its row goes."""
+    suivis = suivis_calculer(guichet, lot_ids, parametres=parametres, jour=jour, calcule_le=calcule_le)
+    sans_clause = SuiviLot.objects.filter(guichet=guichet).exclude(lot__in=list(suivis))
+    if lot_ids is not None:
+        sans_clause = sans_clause.filter(lot__in=lot_ids)
+    sans_clause.delete()
+    SuiviLot.objects.bulk_create(
+        suivis.values(), batch_size=2000, update_conflicts=True, unique_fields=["lot"], update_fields=CHAMPS_SUIVI
+    )
+    return len(suivis)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Recalculs
+# --------------------------------------------------------------------------------------------------------
+
+
+def _calculer(guichet_id, ids, *, lots, contrats, lignes, parametres, calcule_le, signaler):
+    """Run the engine company by company: the rows of the new ledger, ready for ``COPY``."""
+    moteur = ParametresMoteur.depuis(parametres)
+    allocations, exclusions = [], []
+    for rang, entreprise_id in enumerate(ids, start=1):
+        resultat = calculer(
+            lots=lots.get(entreprise_id, ()),
+            contrats=contrats.get(entreprise_id, ()),
+            lignes=lignes.get(entreprise_id, ()),
+            parametres=moteur,
+        )
+        allocations.extend(
+            (
+                guichet_id,
+                entreprise_id,
+                a.ligne_id,
+                a.contrat_id,
+                a.lot_id,
+                a.debut,
+                a.fin,
+                a.heures,
+                a.regle,
+                a.modalite,
+                calcule_le,
+            )
+            for a in resultat.allocations
+        )
+        exclusions.extend(
+            (
+                guichet_id,
+                entreprise_id,
+                e.ligne_id,
+                e.contrat_id,
+                e.lot_id,
+                e.debut,
+                e.fin,
+                e.heures,
+                e.motif,
+                e.modalite,
+                e.detail[:255],
+                calcule_le,
+            )
+            for e in resultat.exclusions
+        )
+        if rang % 50 == 0:
+            signaler(10 + 70 * rang // len(ids))
+    return allocations, exclusions
+
+
+def _recalculer(guichet, entreprise_ids=None, *, lot_ids=(), progression=None) -> dict:
+    """Recompute the companies ``entreprise_ids`` (``None``: every company of the guichet that holds a lot or has
+    statement lines) in one transaction, replace their ledger, then rewrite the progress of the lots touched: those
+    of their old ledger, those they hold, and ``lot_ids`` (every lot for the whole guichet).
+
+    A constant number of queries whatever the size: the inputs are read in five ``values_list`` queries, the ledger
+    written with two ``COPY``."""
+    signaler = progression or (lambda pct: None)
+    tout = entreprise_ids is None
+    ids = None if tout else sorted(set(entreprise_ids))
+    jour, calcule_le = timezone.localdate(), timezone.now()
+    with transaction.atomic():
+        _regler_transaction()
+        # Company locks in id order: two recomputes of overlapping sets never deadlock.
+        for entreprise_id in [None] if tout else ids:
+            _verrouiller(guichet.pk, entreprise_id)
+        parametres = parametres_of(guichet=guichet)
+        leurs_lots = None if tout else Attribution.objects.filter(entreprise__in=ids).values("lot")
+        clauses = _clauses(guichet, jour, lots=leurs_lots)
+        lots = _lots_par_entreprise(guichet, clauses, entreprises=ids)
+        contrats = Contrat.objects.filter(guichet=guichet)
+        if not tout:
+            contrats = contrats.filter(entreprise__in=ids)
+        contrats = contrats.entrees_moteur_par_entreprise()
+        lignes = _lignes_par_entreprise(guichet, entreprises=ids)
+        if tout:
+            ids = sorted(set(lots) | set(lignes))
+        signaler(10)
+        allocations, exclusions = _calculer(
+            guichet.pk,
+            ids,
+            lots=lots,
+            contrats=contrats,
+            lignes=lignes,
+            parametres=parametres,
+            calcule_le=calcule_le,
+            signaler=signaler,
+        )
+        anciennes = Allocation.objects.filter(guichet=guichet)
+        exclues = Exclusion.objects.filter(guichet=guichet)
+        touches = None
+        if not tout:
+            anciennes, exclues = anciennes.filter(entreprise__in=ids), exclues.filter(entreprise__in=ids)
+            touches = set(anciennes.values_list("lot_id", flat=True).distinct()) | set(lot_ids)
+            touches.update(lot.id for tenus in lots.values() for lot in tenus)
+        anciennes.delete()
+        exclues.delete()
+        _copier(Allocation, COLONNES_ALLOCATION, allocations)
+        _copier(Exclusion, COLONNES_EXCLUSION, exclusions)
+        signaler(90)
+        if touches is not None:
+            # Lock the lots touched (in id order) before summing their ledger: see the module's docstring.
+            lots_touches = Lot.objects.filter(guichet=guichet, pk__in=touches).order_by("pk")
+            touches = list(lots_touches.select_for_update(no_key=True).values_list("pk", flat=True))
+        n_lots = _suivis_ecrire(guichet, touches, parametres=parametres, jour=jour, calcule_le=calcule_le)
+    return {
+        "entreprises": len(ids),
+        "allocations": len(allocations),
+        "exclusions": len(exclusions),
+        "lots": n_lots,
+        "calcule_le": calcule_le.isoformat(),
+    }
+
+
+def entreprise_recalculer(*, guichet, entreprise_id) -> dict:
+    """Recompute one company's counting and ventilation (domain.md §5.5: from scratch, same inputs, same ledger)."""
+    return _recalculer(guichet, [entreprise_id])
+
+
+def lots_recalculer(*, guichet, lot_ids) -> dict:
+    """After a change of lots (dates, hours due, pooling, attributions): recompute every company that holds one of
+    them or still has hours on one (its attribution may have just gone), then the lots' progress (a lot may have no
+    company)."""
+    entreprises = {
+        pk
+        for model in (Attribution, Allocation, Exclusion)
+        for pk in model.objects.filter(guichet=guichet, lot__in=lot_ids).values_list("entreprise_id", flat=True)
+    }
+    return _recalculer(guichet, entreprises, lot_ids=lot_ids)
+
+
+def guichet_recalculer(guichet, *, progression=None) -> dict:
+    """The whole guichet (nightly, or ``recalculs/``), under the guichet's exclusive lock; ``progression(pct)``
+    reports progress."""
+    return _recalculer(guichet, progression=progression)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Déclencheurs : le recalcul part au worker après le commit de ce qui l'a rendu nécessaire
+# --------------------------------------------------------------------------------------------------------
+
+
+# Set by ``declencheurs_suspendus``: the caller recomputes the whole guichet itself at the end.
+_suspendus: ContextVar[bool] = ContextVar("declencheurs_suspendus", default=False)
+
+
+@contextmanager
+def declencheurs_suspendus():
+    """Within this block the services send no recompute: for a bulk load (``seed_demo``) that recomputes the
+    guichet once at the end instead of once per object."""
+    jeton = _suspendus.set(True)
+    try:
+        yield
+    finally:
+        _suspendus.reset(jeton)
+
+
+def _apres_commit(task, *args):
+    if not _suspendus.get():
+        transaction.on_commit(lambda: task.delay(*args))
+
+
+def recalcul_demander(*, guichet, entreprise_id) -> None:
+    """Recompute a company once the current transaction commits (validation of a relevé, contract, eligibility):
+    the task reads what was committed."""
+    from .tasks import decompte_entreprise
+
+    _apres_commit(decompte_entreprise, guichet.pk, entreprise_id)
+
+
+def recalcul_lots_demander(*, guichet, lot_ids) -> None:
+    """Recompute the companies of lots and their progress once the current transaction commits (dates, hours due,
+    attributions, pooling of the buyer)."""
+    from .tasks import decompte_lots
+
+    ids = sorted(set(lot_ids))
+    if ids:
+        _apres_commit(decompte_lots, guichet.pk, ids)
+
+
+def recalcul_guichet_demander(*, guichet) -> None:
+    """Recompute the whole guichet once the current transaction commits (its counting settings changed)."""
+    from .tasks import decompte_guichet
+
+    _apres_commit(decompte_guichet, guichet.pk)
