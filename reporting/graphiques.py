@@ -35,7 +35,7 @@ COULEURS_RISQUE = {
     "non_demarre": "#5c5c5c",
 }
 SECRET = "s"
-LARGEUR = 640
+LARGEUR = 560
 POLICE = 'font-family="DejaVu Sans, Verdana, sans-serif" font-size="12"'
 
 
@@ -57,6 +57,15 @@ class Graphique:
     unite: str
     svg: str
     note: str = ""
+
+    @property
+    def vide(self):
+        """Nothing to draw: every value is zero or hidden (the template says so in words instead)."""
+        return not any(v for serie in self.series for v in serie.valeurs if v is not None)
+
+    @property
+    def masque(self):
+        return any(v is None for serie in self.series for v in serie.valeurs)
 
     def tableau(self):
         """``(entetes, lignes)`` : une ligne par catégorie, une colonne par série, valeurs écrites à la française."""
@@ -312,8 +321,8 @@ def anneau(ident, titre, categories, valeurs, *, unite="", description="", note=
         part = float(valeur) / total if valeur and total else 0.0
         pourcentage = nombre(Decimal(str(round(part * 100, 1))), "%") if valeur is not None else SECRET
         libelle = f"{categorie} : {nombre(valeur, unite)} ({pourcentage})"
-        y = 24 + i * 22
-        corps.append(f'<rect x="270" y="{y - 11}" width="12" height="12" fill="{couleur}"/>' + _texte(290, y, libelle))
+        y = 2 * cy + 24 + i * 22  # the legend under the ring: long labels keep the whole width
+        corps.append(f'<rect x="0" y="{y - 11}" width="12" height="12" fill="{couleur}"/>' + _texte(20, y, libelle))
         if part <= 0:
             continue
         # A whole ring cannot be one arc: draw it as two halves.
@@ -335,8 +344,9 @@ def anneau(ident, titre, categories, valeurs, *, unite="", description="", note=
             f"<title>{escape(libelle)}</title></path>"
         )
         angle += 2 * part * math.pi
-    corps.append(_texte(cx, cy + 6, nombre(Decimal(str(total)), unite), ancre="middle", gras=True))
-    hauteur = max(2 * cy, 24 + 22 * len(categories))
+    if None not in serie.valeurs:  # a total with hidden parts would be misread as theirs
+        corps.append(_texte(cx, cy + 6, nombre(Decimal(str(total)), unite), ancre="middle", gras=True))
+    hauteur = 2 * cy + 16 + 22 * len(categories)
     svg = _svg(ident, titre, description, hauteur, corps)
     return Graphique(ident, titre, description, categories, (serie,), unite, svg, note)
 

@@ -68,9 +68,10 @@ def test_horizontal_bars_are_to_scale_and_labelled_in_french():
     )
     rects = [r for r in _arbre(g.svg).iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
     largeurs = {r.find(f"{SVG}title").text: float(r.get("width")) for r in rects}
-    # Axis up to 1 000 h over 380 px.
-    assert largeurs["Ville – Dues : 940\u00a0h"] == pytest.approx(380 * 0.94, abs=0.1)
-    assert largeurs["Département – Réalisées : 85\u00a0h"] == pytest.approx(380 * 0.085, abs=0.1)
+    # The axis goes up to 1 000 h over the width left by the labels (190 px) and the values (70 px).
+    piste = graphiques.LARGEUR - 190 - 70
+    assert largeurs["Ville – Dues : 940\u00a0h"] == pytest.approx(piste * 0.94, abs=0.1)
+    assert largeurs["Département – Réalisées : 85\u00a0h"] == pytest.approx(piste * 0.085, abs=0.1)
     textes = _textes(_arbre(g.svg))
     assert {"0", "250", "500", "750", "1\u00a0000"} <= set(textes)  # graduations, French grouping
     assert "940\u00a0h" in textes and "Dues" in textes and "Réalisées" in textes  # values and legend
