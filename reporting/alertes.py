@@ -20,6 +20,8 @@ from marches.models import Attribution, Consideration, Lot
 from marches.selectors import marches_non_conformes_climat
 from publics.selectors import eligibilites_a_echeance, nombre_sorties_a_saisir
 
+from .indicateurs import memoriser
+
 # How many objects an alert names before « et N autres ».
 APERCU = 5
 DEBITEURS = [RoleAttribution.TITULAIRE, RoleAttribution.COTRAITANT]
@@ -171,8 +173,13 @@ def _releves_manquants(guichet, aujourdhui, parametres):
 
 def alertes_facilitateur(*, guichet, membre, aujourdhui=None) -> list:
     """Every alert of the guichet for its facilitators, in order of urgency, the empty ones left out (a constant
-    number of queries)."""
+    number of queries), kept like the indicators until the data changes (or the day)."""
     aujourdhui = aujourdhui or timezone.localdate()
+    cle = ("alertes", guichet.pk, membre.role, aujourdhui)
+    return memoriser(cle, guichet, lambda: _alertes(guichet, membre, aujourdhui))
+
+
+def _alertes(guichet, membre, aujourdhui):
     parametres = parametres_of(guichet=guichet)
     alertes = [
         *_lots_a_risque(guichet),

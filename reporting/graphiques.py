@@ -47,7 +47,8 @@ class Serie:
 
 @dataclass(frozen=True)
 class Graphique:
-    """Une image et ses données : ``svg`` (sûr à insérer), le tableau de données (:meth:`tableau`)."""
+    """Une image et ses données : ``svg`` (sûr à insérer), le tableau de données (:meth:`tableau`, et ``table`` en
+    HTML)."""
 
     ident: str
     titre: str
@@ -57,6 +58,28 @@ class Graphique:
     unite: str
     svg: str
     note: str = ""
+    table: str = ""  # the data table in HTML, written once (dashboards keep charts in the cache)
+
+    def __post_init__(self):
+        if not self.table:
+            object.__setattr__(self, "table", self._table())
+
+    def _table(self):
+        entetes, lignes = self.tableau()
+        tete = "".join(f'<th scope="col" class="nombre">{escape(e)}</th>' for e in entetes[1:])
+        corps = (
+            "".join(
+                f'<tr><th scope="row">{escape(ligne[0])}</th>'
+                + "".join(f'<td class="nombre">{escape(cellule)}</td>' for cellule in ligne[1:])
+                + "</tr>"
+                for ligne in lignes
+            )
+            or f'<tr><td colspan="{len(entetes)}">Aucune donnée pour cette période.</td></tr>'
+        )
+        return mark_safe(  # noqa: S308 (every text is escaped)
+            f'<table class="tableau"><caption class="sr-only">{escape(self.titre)}</caption>'
+            f'<thead><tr><th scope="col"></th>{tete}</tr></thead><tbody>{corps}</tbody></table>'
+        )
 
     @property
     def vide(self):

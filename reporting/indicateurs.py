@@ -17,17 +17,27 @@ Définitions (celles que lisent les pages, l'API et les bilans) :
 * **ETP** : heures réalisées ÷ ``heures_etp`` (paramètre, 1 607 h).
 * **marchés notifiés**, **avec considération sociale** et leur **part** (PNAD) : ``marches.selectors.pnad``.
 
+Mémoire : chaque résultat est gardé dans le cache (Redis) sous une clé qui contient l'**empreinte** des données du
+guichet (:attr:`Portee.empreinte`, une requête) : la dernière entrée du journal d'audit, que chaque écriture des
+services ajoute dans sa transaction, et la date du dernier calcul des suivis de lots, que le recalcul du décompte
+réécrit. Toute écriture change donc la clé : un chiffre n'est jamais servi périmé, et les pages qui le relisent
+ne refont pas les agrégats. ``INDICATEURS_CACHE_SECONDES`` (réglage, 3 600 par défaut ; 0 : pas de cache) borne
+leur durée de vie.
+
 Petits effectifs : les répartitions de personnes montrées à qui ne lit pas les données personnelles (acheteurs,
 partenaires du comité de pilotage, bilans publics) masquent les cellules de moins de ``seuil_petits_effectifs``
 personnes (:func:`masquer_petites_cellules`). Les totaux, eux, restent publiés.
 """
 
 import calendar
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Count,
     DecimalField,
@@ -36,6 +46,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -46,8 +57,9 @@ from django.db.models.functions import Coalesce, ExtractMonth, Greatest, Least
 
 from acheteurs.models import Acheteur
 from entreprises.enums import STRUCTURES_INCLUSIVES, ModaliteDecompte
-from entreprises.models import Allocation, Entreprise
+from entreprises.models import Allocation, Entreprise, SuiviLot
 from guichet.enums import Role, Secteur, TypeConsideration
+from guichet.models import Guichet, JournalAudit
 from guichet.selectors import parametres_of
 from marches.enums import RoleAttribution
 from marches.models import Attribution, Consideration, Marche
@@ -85,6 +97,60 @@ class Portee:
     def parametres(self):
         return parametres_of(guichet=self.guichet)
 
+    @cached_property
+    def empreinte(self):
+        return empreinte(self.guichet)
+
+
+def empreinte(guichet) -> str:
+    """What changes whenever the guichet's data does (one query): its latest audit entry (every service write)
+    and its lots' progress (rewritten by each recompute of the ledger)."""
+    journal = JournalAudit.objects.filter(guichet=OuterRef("pk")).order_by("-cree_le", "-pk")
+    suivis = SuiviLot.objects.filter(guichet=OuterRef("pk")).order_by().values("guichet")
+    valeurs = (
+        Guichet.objects.filter(pk=guichet.pk)
+        .annotate(
+            journal=Subquery(journal.values("pk")[:1]),
+            suivi=Subquery(suivis.annotate(m=Max("calcule_le")).values("m")[:1]),
+            suivis=Subquery(suivis.annotate(n=Count("pk")).values("n")[:1]),
+        )
+        .values_list("journal", "suivi", "suivis")
+        .get()
+    )
+    return "-".join(str(v.timestamp() if hasattr(v, "timestamp") else v) for v in valeurs)
+
+
+def memoriser(cle, guichet, calcul):
+    """``calcul()``, or its result kept under ``cle`` (a tuple) and the fingerprint of ``guichet``'s data (see the
+    module's doc); ``guichet`` may be a :class:`Portee`, which reads the fingerprint once."""
+    duree = getattr(settings, "INDICATEURS_CACHE_SECONDES", 3600)
+    if not duree:
+        return calcul()
+    cle = ":".join(map(str, ("indicateurs", *cle, getattr(guichet, "empreinte", None) or empreinte(guichet))))
+    valeur = cache.get(cle)
+    if valeur is None:
+        valeur = calcul()
+        cache.set(cle, valeur, duree)
+    return valeur
+
+
+def memorise(fonction):
+    """An indicator ``fonction(portee, **options)`` kept by :func:`memoriser`."""
+
+    @functools.wraps(fonction)
+    def memorisee(portee, **options):
+        cle = (
+            fonction.__name__,
+            portee.guichet.pk,
+            portee.annee,
+            portee.acheteur_id,
+            portee.entreprise_id,
+            *(f"{nom}={valeur}" for nom, valeur in options.items()),
+        )
+        return memoriser(cle, portee, lambda: fonction(portee, **options))
+
+    return memorisee
+
 
 def portee_du_membre(membre, *, annee, acheteur_id=None) -> Portee:
     """La portée qu'un membre peut lire : un acheteur ne voit que le sien, une entreprise que ses lots."""
@@ -95,11 +161,12 @@ def portee_du_membre(membre, *, annee, acheteur_id=None) -> Portee:
     return Portee(membre.guichet, annee, acheteur_id=acheteur_id)
 
 
-def seuil_de_masquage(membre) -> int | None:
-    """Le seuil des petits effectifs pour ce lecteur ; ``None`` pour qui lit déjà les personnes (facilitateurs)."""
+def seuil_de_masquage(membre, portee) -> int | None:
+    """Le seuil des petits effectifs (paramètre du guichet) pour ce lecteur ; ``None`` pour qui lit déjà les
+    personnes (facilitateurs, administrateurs)."""
     if membre.has_perm("publics.view"):
         return None
-    return parametres_of(guichet=membre.guichet).seuil_petits_effectifs
+    return portee.parametres.seuil_petits_effectifs
 
 
 # --- Les deux sources : le grand livre de l'année et les clauses en exécution ----------------------------------
@@ -142,15 +209,13 @@ def clauses(portee: Portee):
 
 def contrats(portee: Portee):
     """Les contrats qui ont des heures au grand livre de l'année."""
-    return Contrat.objects.filter(guichet=portee.guichet).filter(
-        Exists(allocations(portee).filter(contrat=OuterRef("pk")))
-    )
+    return Contrat.objects.filter(guichet=portee.guichet, pk__in=allocations(portee).values("contrat"))
 
 
 def personnes(portee: Portee):
     """Les personnes qui ont des heures au grand livre de l'année."""
-    return Beneficiaire.objects.filter(guichet=portee.guichet).filter(
-        Exists(allocations(portee).filter(contrat__beneficiaire=OuterRef("pk")))
+    return Beneficiaire.objects.filter(
+        guichet=portee.guichet, pk__in=allocations(portee).values("contrat__beneficiaire")
     )
 
 
@@ -179,6 +244,7 @@ def taux(realisees, dues) -> Decimal | None:
     return (Decimal(realisees) / Decimal(dues)).quantize(DIX_MILLIEME, rounding=ROUND_HALF_UP)
 
 
+@memorise
 def chiffres_cles(portee: Portee) -> ChiffresCles:
     """Les chiffres de l'année (quatre requêtes, plus les paramètres). La part PNAD porte sur des marchés : sans
     objet pour une entreprise (``None``)."""
@@ -285,6 +351,7 @@ def _rythme_du_mois(annee, mois):
     )
 
 
+@memorise
 def heures_par_mois(portee: Portee) -> Repartition:
     """Le rythme dû (l'obligation des lots en exécution étalée sur leur période) et les heures réalisées, mois
     par mois (deux requêtes)."""
@@ -323,12 +390,14 @@ def _dues_et_realisees(portee, cle_clause, cle_allocation, libelles, titre, ordr
     return Repartition(titre=titre, colonnes=("Dues", "Réalisées"), lignes=tuple(lignes))
 
 
+@memorise
 def heures_par_secteur(portee: Portee) -> Repartition:
     libelles = dict(Secteur.choices)
     ordre = [*Secteur.values, ""]
     return _dues_et_realisees(portee, "lot__secteur", "lot__secteur", libelles, "Heures par secteur", ordre)
 
 
+@memorise
 def heures_par_acheteur(portee: Portee) -> Repartition:
     """Par acheteur, du plus gros dû au plus petit (trois requêtes : les noms en plus)."""
     repartition = _dues_et_realisees(
@@ -343,6 +412,7 @@ def heures_par_acheteur(portee: Portee) -> Repartition:
     return Repartition(titre=repartition.titre, colonnes=repartition.colonnes, lignes=lignes)
 
 
+@memorise
 def heures_par_type(portee: Portee) -> Repartition:
     """Heures réalisées sur les lots portant chaque type de considération (un lot qui en porte deux compte dans
     les deux) et marchés notifiés de l'année portant ce type (deux requêtes)."""
@@ -379,6 +449,7 @@ def heures_par_type(portee: Portee) -> Repartition:
     )
 
 
+@memorise
 def heures_par_modalite(portee: Portee) -> Repartition:
     faites = dict(allocations(portee).values("modalite").annotate(total=Sum("heures")).values_list("modalite", "total"))
     lignes = [
@@ -419,28 +490,37 @@ class _AgeEnAnnees(Func):
     output_field = IntegerField()
 
 
+@memorise
 def personnes_par_profil(portee: Portee, *, seuil=None) -> dict:
-    """Les personnes de l'année par sexe, tranche d'âge (à leur premier contrat compté), niveau de qualification,
-    QPV (une requête) et critère d'éligibilité (une requête : les critères de la décision qui couvrait le début
-    d'un contrat compté ; une personne compte pour chacun de ses critères). ``seuil`` : masquage des petits
-    effectifs (``None`` : aucun)."""
-    comptes_contrats = allocations(portee).filter(contrat__beneficiaire=OuterRef("pk"))
-    premier_contrat = comptes_contrats.order_by("contrat__date_debut").values("contrat__date_debut")[:1]
-    age = _AgeEnAnnees(Subquery(premier_contrat), F("date_naissance"))
+    """Les personnes de l'année par sexe, niveau de qualification, QPV (une requête), tranche d'âge à leur premier
+    contrat compté (une requête) et critère d'éligibilité (une requête : les critères de la décision qui couvrait
+    le début d'un contrat compté ; une personne compte pour chacun de ses critères). ``seuil`` : masquage des
+    petits effectifs (``None`` : aucun)."""
     profils = {
         **{f"sexe_{code}": Q(sexe=code) for code in Sexe.values},
-        "age_moins_26": Q(age__lt=26),
-        "age_26_49": Q(age__gte=26, age__lt=50),
-        "age_50_plus": Q(age__gte=50),
         **{f"niveau_{code}": Q(niveau_qualification=code) for code in NiveauQualification.values},
         "qpv_oui": Q(qpv=True),
         "qpv_non": Q(qpv=False),
     }
-    comptes = (
-        personnes(portee)
-        .annotate(age=age)
-        .aggregate(**{cle: Count("pk", filter=condition) for cle, condition in profils.items()})
+    comptes = personnes(portee).aggregate(**{cle: Count("pk", filter=condition) for cle, condition in profils.items()})
+    premier_contrat = (
+        contrats(portee).filter(beneficiaire=OuterRef("pk")).order_by("date_debut").values("date_debut")[:1]
     )
+    # One evaluation of the age per person: its band is width_bucket(age, {26, 50}), 0, 1 or 2.
+    tranche = Func(
+        _AgeEnAnnees(Subquery(premier_contrat), F("date_naissance")),
+        Value([26, 50]),
+        function="width_bucket",
+        output_field=IntegerField(),
+    )
+    par_tranche = dict(
+        personnes(portee)
+        .annotate(tranche=tranche)
+        .values("tranche")
+        .annotate(n=Count("pk"))
+        .values_list("tranche", "n")
+    )
+    comptes |= {f"age_{cle}": par_tranche.get(rang, 0) for rang, (cle, _) in enumerate(TRANCHES_AGE)}
     contrat_couvert = contrats(portee).filter(
         beneficiaire=OuterRef("beneficiaire"),
         date_debut__gte=OuterRef("date_validation"),
@@ -490,6 +570,7 @@ def personnes_par_profil(portee: Portee, *, seuil=None) -> dict:
     }
 
 
+@memorise
 def contrats_par_type(portee: Portee, *, seuil=None) -> Repartition:
     """Les contrats de l'année (formations comprises) par type (une requête)."""
     comptes = dict(contrats(portee).values("type_contrat").annotate(n=Count("pk")).values_list("type_contrat", "n"))

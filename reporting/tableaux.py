@@ -1,6 +1,7 @@
 """What each dashboard shows, read from ``indicateurs`` (the figures) and drawn by ``graphiques`` (the pictures),
 plus the lists proper to a buyer (its lots and their progress) and to a company (its obligations, its next relevé,
-its rejected lines). Every function makes a fixed number of queries."""
+its rejected lines). Every function makes a fixed number of queries; the charts are kept in the cache like the
+figures (``indicateurs.memorise``), pictures and tables drawn once per change of the data."""
 
 from datetime import date
 
@@ -20,6 +21,7 @@ from marches.selectors import marches_visibles, pnad_par_acheteur
 from . import graphiques, indicateurs
 from .alertes import DEBITEURS, libelle_mois, lien, lots_en_cours
 from .graphiques import Serie
+from .indicateurs import memorise
 
 # Lots shown on a buyer's dashboard (the most at risk first); the rest are on the marchés' pages.
 LOTS_AFFICHES = 30
@@ -33,6 +35,7 @@ ORDRE_RISQUE = [
 ]
 
 
+@memorise
 def graphiques_heures(portee, *, par_acheteur=True):
     """The hours: per month (due pace vs done), by sector, by buyer, by type of consideration, by modality."""
     mois = indicateurs.heures_par_mois(portee)
@@ -48,6 +51,7 @@ def graphiques_heures(portee, *, par_acheteur=True):
     return liste
 
 
+@memorise
 def graphiques_personnes(portee, *, seuil=None):
     """The people (by sex, age band, level, criterion, QPV) and the contracts by type; ``seuil`` hides small cells."""
     profils = indicateurs.personnes_par_profil(portee, seuil=seuil)
@@ -61,9 +65,11 @@ def graphiques_personnes(portee, *, seuil=None):
     ]
 
 
-def graphique_pnad(*, guichet, annee):
+@memorise
+def graphique_pnad(portee):
     """The share of each buyer's notified marchés with a social consideration (the PNAD target is 30 %)."""
-    lignes = pnad_par_acheteur(guichet=guichet, annee=annee)
+    annee = portee.annee
+    lignes = pnad_par_acheteur(guichet=portee.guichet, annee=annee)
     return graphiques.barres(
         "pnad-acheteur",
         f"Part des marchés notifiés en {annee} avec une considération sociale, par acheteur",

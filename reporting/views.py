@@ -45,9 +45,7 @@ class TableauDeBordView(GuichetMixin, TemplateView):
             "chiffres": indicateurs.chiffres_cles(portee),
             "graphiques_heures": tableaux.graphiques_heures(portee),
             "graphiques_personnes": tableaux.graphiques_personnes(portee, seuil=seuil),
-            "graphique_pnad": None
-            if portee.acheteur_id
-            else tableaux.graphique_pnad(guichet=self.guichet, annee=portee.annee),
+            "graphique_pnad": None if portee.acheteur_id else tableaux.graphique_pnad(portee),
         }
 
     def contexte_admin(self, portee):
@@ -58,7 +56,7 @@ class TableauDeBordView(GuichetMixin, TemplateView):
 
     def contexte_lecteur(self, portee):
         """The copil partners: the territory's aggregates, small cells hidden, no names."""
-        return self._territoire(portee, seuil=indicateurs.seuil_de_masquage(self.membre))
+        return self._territoire(portee, seuil=indicateurs.seuil_de_masquage(self.membre, portee))
 
     def contexte_acheteur(self, portee):
         lots, nombre_lots = tableaux.lots_acheteur(guichet=self.guichet, acheteur_id=portee.acheteur_id)
@@ -70,7 +68,7 @@ class TableauDeBordView(GuichetMixin, TemplateView):
             "nombre_lots": nombre_lots,
             "graphiques_heures": tableaux.graphiques_heures(portee, par_acheteur=False),
             "graphiques_personnes": tableaux.graphiques_personnes(
-                portee, seuil=indicateurs.seuil_de_masquage(self.membre)
+                portee, seuil=indicateurs.seuil_de_masquage(self.membre, portee)
             ),
             "conventions": tableaux.conventions_acheteur(guichet=self.guichet, membre=self.membre),
             "bilans_url": lien("bilans", self.guichet),

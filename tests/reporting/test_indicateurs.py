@@ -173,7 +173,7 @@ def test_non_additive_suppression_hides_only_small_cells():
     assert masquer_petites_cellules([10, 3, 6], 5, additive=False) == [10, None, 6]
 
 
-def test_each_selector_answers_in_a_constant_number_of_queries(jeu, django_assert_num_queries):
+def test_each_selector_answers_in_a_constant_number_of_queries(jeu, sans_cache, django_assert_num_queries):
     a, _ = jeu
     with a.scope():
         portee = Portee(a.guichet, ANNEE)
@@ -185,8 +185,26 @@ def test_each_selector_answers_in_a_constant_number_of_queries(jeu, django_asser
             (indicateurs.heures_par_acheteur, 3),
             (indicateurs.heures_par_type, 2),
             (indicateurs.heures_par_modalite, 1),
-            (indicateurs.personnes_par_profil, 2),
+            (indicateurs.personnes_par_profil, 3),
             (indicateurs.contrats_par_type, 1),
         ]:
             with django_assert_num_queries(requetes):
                 fonction(portee)
+
+
+def test_figures_are_kept_until_the_data_changes(jeu, django_assert_num_queries):
+    from guichet.services import parametres_update
+    from tests.factories import SuiviLotFactory
+
+    a, t = jeu
+    with a.scope():
+        assert indicateurs.chiffres_cles(Portee(a.guichet, ANNEE)).etp == D("0.25")
+        with django_assert_num_queries(1):  # the fingerprint only
+            assert indicateurs.chiffres_cles(Portee(a.guichet, ANNEE)).etp == D("0.25")
+        # Every service write leaves an audit entry: new fingerprint, figures computed again.
+        parametres_update(guichet=a.guichet, acting_user=None, heures_etp=D("1500"))
+        assert indicateurs.chiffres_cles(Portee(a.guichet, ANNEE)).etp == D("0.27")  # 405 / 1500
+        # A recompute rewrites the lots' progress: new fingerprint too.
+        empreinte = Portee(a.guichet, ANNEE).empreinte
+        SuiviLotFactory(guichet=a.guichet, lot=t.l1)
+        assert Portee(a.guichet, ANNEE).empreinte != empreinte

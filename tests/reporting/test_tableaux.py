@@ -293,7 +293,7 @@ def _grossir(territoire, n):
 
 @pytest.mark.parametrize("role", [Role.FACILITATEUR, Role.LECTEUR, Role.ACHETEUR, Role.ENTREPRISE])
 def test_each_dashboard_answers_in_a_constant_number_of_queries(
-    client, guichet_a, role, voyage, django_assert_max_num_queries
+    client, guichet_a, role, voyage, sans_cache, django_assert_max_num_queries
 ):
     voyage(date(2026, 5, 20))
     _grossir(guichet_a, 1)
