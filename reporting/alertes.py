@@ -20,7 +20,7 @@ from marches.models import Attribution, Consideration, Lot
 from marches.selectors import marches_non_conformes_climat
 from publics.selectors import eligibilites_a_echeance, nombre_sorties_a_saisir
 
-from .indicateurs import memoriser
+from .indicateurs import empreinte, memoriser
 
 # How many objects an alert names before « et N autres ».
 APERCU = 5
@@ -176,7 +176,7 @@ def alertes_facilitateur(*, guichet, membre, aujourdhui=None) -> list:
     number of queries), kept like the indicators until the data changes (or the day)."""
     aujourdhui = aujourdhui or timezone.localdate()
     cle = ("alertes", guichet.pk, membre.role, aujourdhui)
-    return memoriser(cle, guichet, lambda: _alertes(guichet, membre, aujourdhui))
+    return memoriser(cle, lambda: empreinte(guichet), lambda: _alertes(guichet, membre, aujourdhui))
 
 
 def _alertes(guichet, membre, aujourdhui):

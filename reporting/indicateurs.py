@@ -30,11 +30,10 @@ personnes (:func:`masquer_petites_cellules`). Les totaux, eux, restent publiés.
 """
 
 import calendar
-import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
+from functools import cached_property, wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -104,29 +103,31 @@ class Portee:
 
 def empreinte(guichet) -> str:
     """What changes whenever the guichet's data does (one query): its latest audit entry (every service write)
-    and its lots' progress (rewritten by each recompute of the ledger)."""
+    and its lots' progress (rewritten by each recompute of the ledger). Times, not only ids: a database emptied
+    and filled again (tests, demos) restarts its ids, never its clock."""
     journal = JournalAudit.objects.filter(guichet=OuterRef("pk")).order_by("-cree_le", "-pk")
     suivis = SuiviLot.objects.filter(guichet=OuterRef("pk")).order_by().values("guichet")
     valeurs = (
         Guichet.objects.filter(pk=guichet.pk)
         .annotate(
             journal=Subquery(journal.values("pk")[:1]),
+            journal_le=Subquery(journal.values("cree_le")[:1]),
             suivi=Subquery(suivis.annotate(m=Max("calcule_le")).values("m")[:1]),
             suivis=Subquery(suivis.annotate(n=Count("pk")).values("n")[:1]),
         )
-        .values_list("journal", "suivi", "suivis")
+        .values_list("cree_le", "journal", "journal_le", "suivi", "suivis")
         .get()
     )
     return "-".join(str(v.timestamp() if hasattr(v, "timestamp") else v) for v in valeurs)
 
 
-def memoriser(cle, guichet, calcul):
-    """``calcul()``, or its result kept under ``cle`` (a tuple) and the fingerprint of ``guichet``'s data (see the
-    module's doc); ``guichet`` may be a :class:`Portee`, which reads the fingerprint once."""
+def memoriser(cle, lire_empreinte, calcul):
+    """``calcul()``, or its result kept under ``cle`` (a tuple) and the data's fingerprint, ``lire_empreinte()``
+    (see the module's doc), read only when the cache is on."""
     duree = getattr(settings, "INDICATEURS_CACHE_SECONDES", 3600)
     if not duree:
         return calcul()
-    cle = ":".join(map(str, ("indicateurs", *cle, getattr(guichet, "empreinte", None) or empreinte(guichet))))
+    cle = ":".join(map(str, ("indicateurs", *cle, lire_empreinte())))
     valeur = cache.get(cle)
     if valeur is None:
         valeur = calcul()
@@ -137,7 +138,7 @@ def memoriser(cle, guichet, calcul):
 def memorise(fonction):
     """An indicator ``fonction(portee, **options)`` kept by :func:`memoriser`."""
 
-    @functools.wraps(fonction)
+    @wraps(fonction)
     def memorisee(portee, **options):
         cle = (
             fonction.__name__,
@@ -147,7 +148,7 @@ def memorise(fonction):
             portee.entreprise_id,
             *(f"{nom}={valeur}" for nom, valeur in options.items()),
         )
-        return memoriser(cle, portee, lambda: fonction(portee, **options))
+        return memoriser(cle, lambda: portee.empreinte, lambda: fonction(portee, **options))
 
     return memorisee
 
@@ -310,14 +311,6 @@ class Repartition:
     unite: str = "h"  # "h" (heures) ou "" (effectifs)
     note: str = ""
 
-    @property
-    def vide(self):
-        return not any(v for ligne in self.lignes for v in ligne.valeurs)
-
-    @property
-    def masquee(self):
-        return any(v is None for ligne in self.lignes for v in ligne.valeurs)
-
 
 def _heures(valeur):
     return (valeur or ZERO).quantize(CENTIEME, rounding=ROUND_HALF_UP)
@@ -373,41 +366,33 @@ def heures_par_mois(portee: Portee) -> Repartition:
     )
 
 
-def _dues_et_realisees(portee, cle_clause, cle_allocation, libelles, titre, ordre=None):
-    """Heures dues et réalisées par une même clé (secteur, acheteur…) : deux requêtes groupées."""
-    dues = dict(clauses(portee).values(cle_clause).annotate(total=Sum("heures")).values_list(cle_clause, "total"))
-    faites = dict(
-        allocations(portee).values(cle_allocation).annotate(total=Sum("heures")).values_list(cle_allocation, "total")
-    )
-    cles = (
-        ordre if ordre is not None else sorted(set(dues) | set(faites), key=lambda c: (-(dues.get(c) or ZERO), str(c)))
-    )
+def _dues_et_realisees(portee, cle, libelles, titre, ordre=None):
+    """Heures dues et réalisées par une même clé du lot (secteur, acheteur…) : deux requêtes groupées. Sans
+    ``ordre``, du plus gros dû au plus petit."""
+    dues = dict(clauses(portee).values(cle).annotate(total=Sum("heures")).values_list(cle, "total"))
+    faites = dict(allocations(portee).values(cle).annotate(total=Sum("heures")).values_list(cle, "total"))
+    if ordre is None:
+        ordre = sorted(set(dues) | set(faites), key=lambda c: (-(dues.get(c) or ZERO), str(c)))
     lignes = [
-        Ligne(str(cle), libelles.get(cle) or "Non renseigné", (_heures(dues.get(cle)), _heures(faites.get(cle))))
-        for cle in cles
-        if dues.get(cle) or faites.get(cle)
+        Ligne(str(c), libelles.get(c) or "Non renseigné", (_heures(dues.get(c)), _heures(faites.get(c))))
+        for c in ordre
+        if dues.get(c) or faites.get(c)
     ]
     return Repartition(titre=titre, colonnes=("Dues", "Réalisées"), lignes=tuple(lignes))
 
 
 @memorise
 def heures_par_secteur(portee: Portee) -> Repartition:
-    libelles = dict(Secteur.choices)
     ordre = [*Secteur.values, ""]
-    return _dues_et_realisees(portee, "lot__secteur", "lot__secteur", libelles, "Heures par secteur", ordre)
+    return _dues_et_realisees(portee, "lot__secteur", dict(Secteur.choices), "Heures par secteur", ordre)
 
 
 @memorise
 def heures_par_acheteur(portee: Portee) -> Repartition:
     """Par acheteur, du plus gros dû au plus petit (trois requêtes : les noms en plus)."""
-    repartition = _dues_et_realisees(
-        portee, "lot__marche__acheteur_id", "lot__marche__acheteur_id", {}, "Heures par acheteur"
-    )
-    noms = dict(
-        Acheteur.objects.filter(
-            guichet=portee.guichet, pk__in=[int(ligne.cle) for ligne in repartition.lignes]
-        ).values_list("pk", "nom")
-    )
+    repartition = _dues_et_realisees(portee, "lot__marche__acheteur_id", {}, "Heures par acheteur")
+    ids = [int(ligne.cle) for ligne in repartition.lignes]
+    noms = dict(Acheteur.objects.filter(guichet=portee.guichet, pk__in=ids).values_list("pk", "nom"))
     lignes = tuple(Ligne(ligne.cle, noms[int(ligne.cle)], ligne.valeurs) for ligne in repartition.lignes)
     return Repartition(titre=repartition.titre, colonnes=repartition.colonnes, lignes=lignes)
 

@@ -149,7 +149,6 @@ def test_small_cells_are_hidden_for_readers_without_personal_data(jeu):
     # F 2 stays, M 1 is hidden, then F too: the total (3) would give M away.
     assert _valeurs(profils["sexe"]) == {"sexe_F": (None,), "sexe_M": (None,)}
     assert _valeurs(profils["qpv"]) == {"qpv_oui": (None,), "qpv_non": (None,)}
-    assert profils["sexe"].masquee
     # Criteria are not additive (one person, several criteria): no secondary suppression.
     assert set(_valeurs(profils["critere"]).values()) == {(None,)}
 

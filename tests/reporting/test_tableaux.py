@@ -303,3 +303,13 @@ def test_each_dashboard_answers_in_a_constant_number_of_queries(
     _grossir(guichet_a, 12)
     with django_assert_max_num_queries(len(peu.captured_queries)):
         assert client.get(url("guichet_accueil", guichet_a), {"annee": 2026}).status_code == 200
+
+
+def test_a_buyer_of_another_guichet_is_refused_on_the_dashboard(client, deux_guichets):
+    a, b = deux_guichets
+    with b.scope():
+        autre = b.membres[Role.ACHETEUR].acheteur
+    page = _page(client, a, Role.FACILITATEUR, acheteur=autre.pk)
+    assert "Cet acheteur n&#x27;existe pas ou ne vous est pas visible." in page.text
+    assert page.context["portee"].acheteur_id is None  # the guichet's own figures, nothing of the other
+    assert connecte(client, a, Role.FACILITATEUR).get(url("guichet_accueil", b)).status_code == 404
