@@ -361,7 +361,8 @@ class Allocation(_GrandLivre):
         verbose_name = "allocation d'heures"
         verbose_name_plural = "grand livre des heures"
         ordering = ["entreprise_id", "id"]
-        indexes = [models.Index(fields=["guichet", "lot"])]
+        # (guichet, debut): the indicators read one year of the ledger (reporting.indicateurs).
+        indexes = [models.Index(fields=["guichet", "lot"]), models.Index(fields=["guichet", "debut"])]
 
 
 class Exclusion(_GrandLivre):

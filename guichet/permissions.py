@@ -28,12 +28,19 @@ LECTURE_COMMUNE = {
     "marches.view",
     "reporting.view",
 }
-LECTURE_INTERNE = LECTURE_COMMUNE | {
-    "acheteurs.view",
-    "conventions.view",
-    "animation.view",
-    "entreprises.view",
-}
+# The guichet's figures (``indicateurs/``): every internal role and a buyer member for its own buyer; a company
+# member reads its lots' progress on its dashboard, not the guichet's figures.
+INDICATEURS = {"indicateurs.view"}
+LECTURE_INTERNE = (
+    LECTURE_COMMUNE
+    | INDICATEURS
+    | {
+        "acheteurs.view",
+        "conventions.view",
+        "animation.view",
+        "entreprises.view",
+    }
+)
 EDITION_METIER = {
     "acheteurs.change",
     "conventions.change",
@@ -69,7 +76,7 @@ ROLE_PERMISSIONS = {
     Role.LECTEUR: LECTURE_INTERNE,
     # Own acheteur (and its programme), conventions, marchés, lots, suivis, indicators and bilans (selectors
     # restrict); no animation events (see above).
-    Role.ACHETEUR: LECTURE_COMMUNE | {"acheteurs.view", "conventions.view"},
+    Role.ACHETEUR: LECTURE_COMMUNE | INDICATEURS | {"acheteurs.view", "conventions.view"},
     # Own entreprise, lots, relevés, contracts (selectors restrict); may edit its draft relevés and submit them;
     # its own space (``mon-espace/``: what it owes and has done).
     Role.ENTREPRISE: LECTURE_COMMUNE

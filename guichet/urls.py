@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from reporting.views import TableauDeBordView
+
 from . import views
 
 comptes = [
@@ -27,7 +29,7 @@ comptes = [
 
 # Pages of one guichet: /<slug>/… ; the middleware resolves ``guichet_slug`` and checks membership.
 guichet_pages = [
-    path("", views.GuichetAccueilView.as_view(), name="guichet_accueil"),
+    path("", TableauDeBordView.as_view(), name="guichet_accueil"),
     path("membres/", views.MembresView.as_view(), name="membres"),
     path("membres/<int:pk>/modifier/", views.MembreModifierView.as_view(), name="membre_modifier"),
     path("membres/<int:pk>/activation/", views.MembreActivationView.as_view(), name="membre_activation"),

@@ -10,8 +10,6 @@ from django.urls import reverse, reverse_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from conventions.selectors import conventions_a_echeance
-
 from . import selectors, services
 from .fichiers import fichier_prive
 from .forms import ConnexionForm, InvitationForm, MembreForm, ParametresForm
@@ -217,23 +215,6 @@ class MesGuichetsView(LoginRequiredMixin, TemplateView):
         if len(guichets) == 1:
             return redirect("guichet_accueil", guichet_slug=guichets[0].slug)
         return self.render_to_response({"guichets": guichets})
-
-
-class GuichetAccueilView(GuichetMixin, TemplateView):
-    template_name = "guichet/accueil.html"
-
-    def get_context_data(self, **kwargs):
-        context = {}
-        if self.membre.has_perm("conventions.change"):
-            # Those who can act on them see the conventions nearing their end (the dashboard will too).
-            context["conventions_a_echeance"] = conventions_a_echeance(guichet=self.guichet)
-        if self.membre.has_perm("eligibilites.view"):
-            # Counts only: the names are on the lists, whose reads go to the access log.
-            from publics.selectors import eligibilites_a_echeance, sorties_a_saisir
-
-            context["eligibilites_a_echeance"] = eligibilites_a_echeance(guichet=self.guichet).count()
-            context["sorties_a_saisir"] = len(sorties_a_saisir(guichet=self.guichet))
-        return context
 
 
 # --- Members (admins) -----------------------------------------------------------------------------

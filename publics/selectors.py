@@ -193,22 +193,35 @@ def sorties_visibles(*, guichet, membre):
     return Sortie.objects.filter(guichet=guichet).select_related("contrat__beneficiaire", "contrat__entreprise")
 
 
-def sorties_a_saisir(*, guichet, aujourdhui=None):
-    """Outcomes still to record (domain.md §7): at the end of each ended contract, and ``delai_sortie_mois`` months
-    after it. Rows: ``(contrat, moment, due date)``, oldest first."""
-    aujourdhui = aujourdhui or timezone.localdate()
+def _sorties_manquantes(*, guichet, aujourdhui):
+    """The ended contracts whose outcome at the end is missing, those whose outcome ``delai_sortie_mois`` months
+    later is missing, and that delay."""
     delai = Parametres.objects.get(guichet=guichet).delai_sortie_mois
     base = Contrat.objects.filter(guichet=guichet, date_fin__isnull=False, beneficiaire__anonymise_le__isnull=True)
     saisie = Sortie.objects.filter(contrat=OuterRef("pk"))
     fin = base.filter(date_fin__lte=aujourdhui).exclude(Exists(saisie.filter(moment=MomentSortie.FIN_CONTRAT)))
     limite = ajouter_mois(aujourdhui, -delai)
     six = base.filter(date_fin__lte=limite).exclude(Exists(saisie.filter(moment=MomentSortie.SIX_MOIS)))
+    return fin, six, delai
+
+
+def sorties_a_saisir(*, guichet, aujourdhui=None):
+    """Outcomes still to record (domain.md §7): at the end of each ended contract, and ``delai_sortie_mois`` months
+    after it. Rows: ``(contrat, moment, due date)``, oldest first."""
+    aujourdhui = aujourdhui or timezone.localdate()
+    fin, six, delai = _sorties_manquantes(guichet=guichet, aujourdhui=aujourdhui)
     lignes = [(c, MomentSortie.FIN_CONTRAT, c.date_fin) for c in fin.select_related("beneficiaire", "entreprise")]
     lignes += [
         (c, MomentSortie.SIX_MOIS, ajouter_mois(c.date_fin, delai))
         for c in six.select_related("beneficiaire", "entreprise")
     ]
     return sorted(lignes, key=lambda ligne: (ligne[2], ligne[0].pk, ligne[1]))
+
+
+def nombre_sorties_a_saisir(*, guichet, aujourdhui=None) -> int:
+    """How many outcomes are still to record, counted in SQL (the dashboards' alert)."""
+    fin, six, _ = _sorties_manquantes(guichet=guichet, aujourdhui=aujourdhui or timezone.localdate())
+    return fin.count() + six.count()
 
 
 def acces_list(*, guichet):

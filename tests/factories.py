@@ -2,13 +2,14 @@ from datetime import date
 
 import factory
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from stdnum import luhn
 
 from acheteurs.enums import TypeAcheteur
 from acheteurs.models import AchatPrevu, Acheteur, Contact, Programmation
 from conventions.enums import StatutConvention, TypeEvenement
 from conventions.models import Convention, DocumentEvenement, Evenement
-from entreprises.models import ContactEntreprise, Entreprise, LigneReleve, Releve
+from entreprises.models import Allocation, ContactEntreprise, Entreprise, LigneReleve, Releve, SuiviLot
 from guichet.enums import Role, Secteur, TypeConsideration
 from guichet.models import Membre, Utilisateur
 from guichet.services import guichet_create
@@ -365,3 +366,38 @@ class LigneReleveFactory(factory.django.DjangoModelFactory):
             ),
             montant_ht=10000,
         )
+
+
+class AllocationFactory(factory.django.DjangoModelFactory):
+    """A row of the hours ledger, as the recompute writes it: hours of a person's contract carried to a lot."""
+
+    class Meta:
+        model = Allocation
+
+    entreprise = factory.SubFactory(EntrepriseFactory, guichet=factory.SelfAttribute("..guichet"))
+    contrat = factory.SubFactory(
+        ContratFactory, guichet=factory.SelfAttribute("..guichet"), entreprise=factory.SelfAttribute("..entreprise")
+    )
+    lot = factory.SubFactory(LotFactory, guichet=factory.SelfAttribute("..guichet"))
+    debut = date(2026, 3, 1)
+    fin = date(2026, 3, 31)
+    heures = 35
+    regle = "echeance"
+    modalite = factory.LazyAttribute(lambda o: o.contrat.modalite if o.contrat else "sous_traitance")
+    calcule_le = factory.LazyFunction(timezone.now)
+
+
+class SuiviLotFactory(factory.django.DjangoModelFactory):
+    """A lot's progress as the recompute stores it (``vert`` by default; set ``statut_risque`` and the figures)."""
+
+    class Meta:
+        model = SuiviLot
+
+    lot = factory.SubFactory(LotFactory, guichet=factory.SelfAttribute("..guichet"))
+    heures_dues = 1000
+    heures_realisees = 500
+    taux_realisation = factory.LazyAttribute(lambda o: round(o.heures_realisees / o.heures_dues, 4))
+    reste_a_realiser = factory.LazyAttribute(lambda o: max(0, o.heures_dues - o.heures_realisees))
+    depassement = factory.LazyAttribute(lambda o: max(0, o.heures_realisees - o.heures_dues))
+    statut_risque = "vert"
+    calcule_le = factory.LazyFunction(timezone.now)

@@ -10,6 +10,7 @@ from conventions import api as conventions_api
 from entreprises import api as entreprises_api
 from marches import api as marches_api
 from publics import api as publics_api
+from reporting import api as reporting_api
 
 from . import views
 
@@ -36,6 +37,7 @@ app_name = "api"
 guichet_urlpatterns = [
     path("parametres/", views.ParametresView.as_view(), name="parametres"),
     path("simulations/", marches_api.SimulationView.as_view(), name="simulation"),
+    path("indicateurs/", reporting_api.IndicateursView.as_view(), name="indicateurs"),
     *router.urls,
 ]
 urlpatterns = [

@@ -70,7 +70,7 @@ def test_the_home_page_shows_the_conventions_nearing_their_end_to_those_who_act_
     voyage(date(2027, 1, 30))
     client.force_login(guichet_a.membres[Role.FACILITATEUR].utilisateur)
     text = client.get(url("guichet_accueil", guichet_a)).text
-    assert "Conventions arrivant à échéance" in text and "CONV-LENS" in text and "(dans 60 jours)" in text
+    assert "1 convention arrive à échéance" in text and "CONV-LENS" in text and "(dans 60 jours)" in text
     client.force_login(guichet_a.membres[Role.LECTEUR].utilisateur)
     assert "CONV-LENS" not in client.get(url("guichet_accueil", guichet_a)).text
 

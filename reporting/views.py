@@ -1,0 +1,92 @@
+"""The guichet's home: each role lands on the dashboard that answers its first question. Pictures first, the
+figures one click away (the data table under each chart)."""
+
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from guichet.enums import Role
+from guichet.views import GuichetMixin
+
+from . import graphiques, indicateurs, tableaux
+from .alertes import alertes_facilitateur, lien
+from .forms import FiltresIndicateursForm
+
+GABARITS = {
+    Role.ADMIN: "reporting/facilitateur.html",
+    Role.FACILITATEUR: "reporting/facilitateur.html",
+    Role.LECTEUR: "reporting/copil.html",
+    Role.ACHETEUR: "reporting/acheteur.html",
+    Role.ENTREPRISE: "reporting/entreprise.html",
+}
+
+
+class TableauDeBordView(GuichetMixin, TemplateView):
+    """``/<slug>/`` (``guichet_accueil``): the year's figures, filtered by year (and by buyer for the roles that
+    see several), read from ``reporting.indicateurs`` like the API and the bilans."""
+
+    permission_required = "reporting.view"
+
+    def get_template_names(self):
+        return [GABARITS[self.membre.role]]
+
+    def get_context_data(self, **kwargs):
+        filtres = FiltresIndicateursForm(self.request.GET, membre=self.membre)
+        if filtres.is_valid():
+            annee, acheteur_id = filtres.valeurs()
+        else:  # the errors show on the form; the page shows the current year meanwhile
+            annee, acheteur_id = timezone.localdate().year, None
+        portee = indicateurs.portee_du_membre(self.membre, annee=annee, acheteur_id=acheteur_id)
+        contexte = {"filtres": filtres, "annee": annee, "portee": portee}
+        return {**contexte, **getattr(self, f"contexte_{self.membre.role}")(portee), **kwargs}
+
+    def _territoire(self, portee, *, seuil):
+        """The figures and charts of the territory (or of the chosen buyer): the facilitators' and the copil's."""
+        return {
+            "chiffres": indicateurs.chiffres_cles(portee),
+            "graphiques_heures": tableaux.graphiques_heures(portee),
+            "graphiques_personnes": tableaux.graphiques_personnes(portee, seuil=seuil),
+            "graphique_pnad": None if portee.acheteur_id else tableaux.graphique_pnad(portee),
+        }
+
+    def contexte_admin(self, portee):
+        alertes = alertes_facilitateur(guichet=self.guichet, membre=self.membre)
+        return {**self._territoire(portee, seuil=None), "alertes": alertes}
+
+    contexte_facilitateur = contexte_admin
+
+    def contexte_lecteur(self, portee):
+        """The copil partners: the territory's aggregates, small cells hidden, no names."""
+        return self._territoire(portee, seuil=indicateurs.seuil_de_masquage(self.membre, portee))
+
+    def contexte_acheteur(self, portee):
+        lots, nombre_lots = tableaux.lots_acheteur(guichet=self.guichet, acheteur_id=portee.acheteur_id)
+        return {
+            "acheteur": self.membre.acheteur,
+            "chiffres": indicateurs.chiffres_cles(portee),
+            "climat": tableaux.climat_acheteur(guichet=self.guichet, membre=self.membre),
+            "lots": lots,
+            "nombre_lots": nombre_lots,
+            "graphiques_heures": tableaux.graphiques_heures(portee, par_acheteur=False),
+            "graphiques_personnes": tableaux.graphiques_personnes(
+                portee, seuil=indicateurs.seuil_de_masquage(self.membre, portee)
+            ),
+            "conventions": tableaux.conventions_acheteur(guichet=self.guichet, membre=self.membre),
+            "bilans_url": lien("bilans", self.guichet),
+        }
+
+    def contexte_entreprise(self, portee):
+        entreprise_id = portee.entreprise_id
+        lignes, nombre_lignes = tableaux.lignes_rejetees(guichet=self.guichet, entreprise_id=entreprise_id)
+        return {
+            "entreprise": self.membre.entreprise,
+            "obligations": tableaux.obligations_entreprise(guichet=self.guichet, entreprise_id=entreprise_id),
+            "releves_dus": tableaux.prochain_releve(
+                guichet=self.guichet,
+                entreprise_id=entreprise_id,
+                jour_limite=portee.parametres.jour_limite_releve,
+            ),
+            "lignes_rejetees": lignes,
+            "nombre_lignes_rejetees": nombre_lignes,
+            "graphique_mois": graphiques.depuis(graphiques.courbes, "heures-mois", indicateurs.heures_par_mois(portee)),
+            "releves_url": lien("releves", self.guichet),
+        }
