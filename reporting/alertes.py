@@ -125,12 +125,14 @@ def _releves_manquants(guichet, aujourdhui, parametres):
     )
 
 
-def alertes_facilitateur(*, guichet, membre, aujourdhui=None) -> list:
+def alertes_facilitateur(*, guichet, membre, aujourdhui=None, lire_empreinte=None) -> list:
     """Every alert of the guichet for its facilitators, in order of urgency, the empty ones left out (a constant
-    number of queries), kept like the indicators until the data changes (or the day)."""
+    number of queries), kept like the indicators until the data changes (or the day). ``lire_empreinte``: the data's
+    fingerprint when the caller has read it already (``Portee.empreinte``)."""
     aujourdhui = aujourdhui or timezone.localdate()
     cle = ("alertes", guichet.pk, membre.role, aujourdhui)
-    return memoriser(cle, lambda: empreinte(guichet), lambda: _alertes(guichet, membre, aujourdhui))
+    lire_empreinte = lire_empreinte or (lambda: empreinte(guichet))
+    return memoriser(cle, lire_empreinte, lambda: _alertes(guichet, membre, aujourdhui))
 
 
 def _alertes(guichet, membre, aujourdhui):

@@ -37,6 +37,8 @@ class TableauDeBordView(GuichetMixin, TemplateView):
             annee, acheteur_id = timezone.localdate().year, None
         portee = indicateurs.portee_du_membre(self.membre, annee=annee, acheteur_id=acheteur_id)
         contexte = {"filtres": filtres, "annee": annee, "portee": portee}
+        if self.membre.role not in (Role.ACHETEUR, Role.ENTREPRISE):  # the filter's buyers, for those who see several
+            contexte["acheteurs"] = filtres.fields["acheteur"].queryset.values_list("pk", "nom")
         return {**contexte, **getattr(self, f"contexte_{self.membre.role}")(portee), **kwargs}
 
     def _territoire(self, portee, *, seuil):
@@ -49,7 +51,9 @@ class TableauDeBordView(GuichetMixin, TemplateView):
         }
 
     def contexte_admin(self, portee):
-        alertes = alertes_facilitateur(guichet=self.guichet, membre=self.membre)
+        alertes = alertes_facilitateur(
+            guichet=self.guichet, membre=self.membre, lire_empreinte=lambda: portee.empreinte
+        )
         return {**self._territoire(portee, seuil=None), "alertes": alertes}
 
     contexte_facilitateur = contexte_admin
