@@ -10,6 +10,7 @@ from guichet.views import GuichetMixin
 from . import graphiques, indicateurs, tableaux
 from .alertes import alertes_facilitateur, lien
 from .forms import FiltresIndicateursForm
+from .indicateurs import memoriser
 
 GABARITS = {
     Role.ADMIN: "reporting/facilitateur.html",
@@ -62,35 +63,52 @@ class TableauDeBordView(GuichetMixin, TemplateView):
         """The copil partners: the territory's aggregates, small cells hidden, no names."""
         return self._territoire(portee, seuil=indicateurs.seuil_de_masquage(self.membre, portee))
 
+    def _en_cache(self, portee, nom, calcul):
+        """A buyer's or a company's own lists, kept like the figures until the data changes (or the day: hours due
+        in force, conventions' states and relevés due depend on it)."""
+        cle = (nom, self.guichet.pk, portee.acheteur_id, portee.entreprise_id, timezone.localdate())
+        return memoriser(cle, lambda: portee.empreinte, calcul)
+
     def contexte_acheteur(self, portee):
-        lots, nombre_lots = tableaux.lots_acheteur(guichet=self.guichet, acheteur_id=portee.acheteur_id)
+        def propre():
+            lots, nombre_lots = tableaux.lots_acheteur(guichet=self.guichet, acheteur_id=portee.acheteur_id)
+            return {
+                "lots": lots,
+                "nombre_lots": nombre_lots,
+                "climat": tableaux.climat_acheteur(guichet=self.guichet, membre=self.membre),
+                "conventions": list(tableaux.conventions_acheteur(guichet=self.guichet, membre=self.membre)),
+            }
+
+        seuil = indicateurs.seuil_de_masquage(self.membre, portee)
         return {
+            **self._en_cache(portee, "tableau_acheteur", propre),
             "acheteur": self.membre.acheteur,
             "chiffres": indicateurs.chiffres_cles(portee),
-            "climat": tableaux.climat_acheteur(guichet=self.guichet, membre=self.membre),
-            "lots": lots,
-            "nombre_lots": nombre_lots,
             "graphiques_heures": tableaux.graphiques_heures(portee, par_acheteur=False),
-            "graphiques_personnes": tableaux.graphiques_personnes(
-                portee, seuil=indicateurs.seuil_de_masquage(self.membre, portee)
-            ),
-            "conventions": tableaux.conventions_acheteur(guichet=self.guichet, membre=self.membre),
+            "graphiques_personnes": tableaux.graphiques_personnes(portee, seuil=seuil),
             "bilans_url": lien("bilans", self.guichet),
         }
 
     def contexte_entreprise(self, portee):
-        entreprise_id = portee.entreprise_id
-        lignes, nombre_lignes = tableaux.lignes_rejetees(guichet=self.guichet, entreprise_id=entreprise_id)
+        def propre():
+            lignes, nombre_lignes = tableaux.lignes_rejetees(guichet=self.guichet, entreprise_id=portee.entreprise_id)
+            return {
+                "obligations": tableaux.obligations_entreprise(
+                    guichet=self.guichet, entreprise_id=portee.entreprise_id
+                ),
+                "releves_dus": tableaux.prochain_releve(
+                    guichet=self.guichet,
+                    entreprise_id=portee.entreprise_id,
+                    jour_limite=portee.parametres.jour_limite_releve,
+                ),
+                "lignes_rejetees": lignes,
+                "nombre_lignes_rejetees": nombre_lignes,
+            }
+
+        mois = indicateurs.heures_par_mois(portee)
         return {
+            **self._en_cache(portee, "tableau_entreprise", propre),
             "entreprise": self.membre.entreprise,
-            "obligations": tableaux.obligations_entreprise(guichet=self.guichet, entreprise_id=entreprise_id),
-            "releves_dus": tableaux.prochain_releve(
-                guichet=self.guichet,
-                entreprise_id=entreprise_id,
-                jour_limite=portee.parametres.jour_limite_releve,
-            ),
-            "lignes_rejetees": lignes,
-            "nombre_lignes_rejetees": nombre_lignes,
-            "graphique_mois": graphiques.depuis(graphiques.courbes, "heures-mois", indicateurs.heures_par_mois(portee)),
+            "graphique_mois": graphiques.depuis(graphiques.courbes, "heures-mois", mois),
             "releves_url": lien("releves", self.guichet),
         }
