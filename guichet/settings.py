@@ -244,6 +244,8 @@ SPECTACULAR_SETTINGS = {
         "TypeContratTravailEnum": "publics.enums.TypeContrat",
         "ModaliteEnum": "publics.enums.Modalite",
         "CritereEnum": "publics.enums.Critere",
+        "TypeBilanEnum": "reporting.enums.TypeBilan",
+        "TypeExportEnum": "reporting.enums.TypeExport",
     },
 }
 
