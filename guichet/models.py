@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .enums import Arrondi, BonusCdi, ConversionSousTraitance, EtatTache, RegleVentilation, Role, Secteur
+from .fichiers import chemin_prive
 from .fields import valider_telephone
 from .permissions import role_has_perm
 from .tenancy import TenantModel, champs_modifiables, scoped_manager
@@ -216,6 +217,9 @@ class Parametres(models.Model):
         default=Decimal("1607"),
         validators=[MinValueValidator(Decimal("1"))],
     )
+    # The cover of the PDF bilans: PNG or JPEG, set on its own page (``reporting.services.logo_modifier``), so it is
+    # not among the settings of the API and of the settings form (not ``editable``).
+    logo = models.FileField("logo du guichet", upload_to=chemin_prive, max_length=255, blank=True, editable=False)
     # Hour statements (domain.md §4): companies report each month; reminders go out after this day.
     jour_limite_releve = models.PositiveSmallIntegerField(
         "jour limite du relevé mensuel",

@@ -247,6 +247,8 @@ SPECTACULAR_SETTINGS = {
         "ModaliteEnum": "publics.enums.Modalite",
         "ModaliteDecompteEnum": "entreprises.enums.ModaliteDecompte",
         "CritereEnum": "publics.enums.Critere",
+        "TypeBilanEnum": "reporting.enums.TypeBilan",
+        "TypeExportEnum": "reporting.enums.TypeExport",
     },
 }
 

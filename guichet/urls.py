@@ -43,6 +43,7 @@ guichet_pages = [
     path("", include("marches.urls")),
     path("", include("entreprises.urls")),
     path("", include("publics.urls")),
+    path("", include("reporting.urls")),
 ]
 
 urlpatterns = [

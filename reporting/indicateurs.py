@@ -53,18 +53,19 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, ExtractMonth, Greatest, Least
+from django.utils import timezone
 
 from acheteurs.models import Acheteur
-from entreprises.enums import STRUCTURES_INCLUSIVES, ModaliteDecompte
+from entreprises.enums import STRUCTURES_INCLUSIVES, ModaliteDecompte, TypeStructure
 from entreprises.models import Allocation, Entreprise, SuiviLot
 from guichet.enums import Role, Secteur, TypeConsideration
 from guichet.models import Guichet, JournalAudit
 from guichet.selectors import parametres_of
 from marches.enums import RoleAttribution
-from marches.models import Attribution, Consideration, Marche
+from marches.models import Attribution, Consideration, Lot, Marche
 from marches.selectors import pnad
-from publics.enums import Critere, Modalite, NiveauQualification, Sexe, TypeContrat
-from publics.models import Beneficiaire, Contrat, Eligibilite
+from publics.enums import Critere, Modalite, MomentSortie, NiveauQualification, Sexe, SituationSortie, TypeContrat
+from publics.models import Beneficiaire, Contrat, Eligibilite, Sortie
 
 ZERO = Decimal("0")
 CENTIEME = Decimal("0.01")
@@ -310,6 +311,15 @@ class Repartition:
     lignes: tuple
     unite: str = "h"  # "h" (heures) ou "" (effectifs)
     note: str = ""
+
+    @property
+    def vide(self):
+        return not any(v for ligne in self.lignes for v in ligne.valeurs)
+
+    @property
+    def masquee(self):
+        """Une cellule au moins est masquée (petits effectifs) : les bilans le disent sous le tableau."""
+        return any(v is None for ligne in self.lignes for v in ligne.valeurs)
 
 
 def _heures(valeur):
@@ -567,3 +577,269 @@ def contrats_par_type(portee: Portee, *, seuil=None) -> Repartition:
         lignes=tuple(Ligne(c, lib, (v,)) for (c, lib), v in zip(categories, valeurs, strict=True)),
         unite="",
     )
+
+
+# --- Ajouts des bilans et des exports ----------------------------------------------------------------------------
+
+
+def personnes_nouvelles(portee: Portee, *, seuil=None) -> Repartition:
+    """Les personnes de l'année nouvelles dans le dispositif (aucune heure au grand livre du guichet avant le
+    1er janvier) ou déjà accompagnées (une requête)."""
+    avant = Allocation.objects.filter(
+        guichet=portee.guichet, debut__lt=portee.debut, contrat__beneficiaire=OuterRef("pk")
+    )
+    comptes = (
+        personnes(portee)
+        .annotate(ancienne=Exists(avant))
+        .aggregate(nouvelles=Count("pk", filter=Q(ancienne=False)), anciennes=Count("pk", filter=Q(ancienne=True)))
+    )
+    return _repartition_personnes(
+        "Personnes nouvelles et déjà accompagnées",
+        [("nouvelles", "Nouvelles dans l'année"), ("anciennes", "Déjà accompagnées les années précédentes")],
+        comptes,
+        seuil,
+        note="Nouvelle : aucune heure au grand livre du guichet avant le 1er janvier de l'année.",
+    )
+
+
+def _grand_livre_du_contrat(portee: Portee):
+    """Le grand livre (toutes années) d'un contrat (``OuterRef("contrat")``) dans la portée."""
+    rows = Allocation.objects.filter(guichet=portee.guichet, contrat=OuterRef("contrat"))
+    if portee.acheteur_id is not None:
+        rows = rows.filter(lot__marche__acheteur_id=portee.acheteur_id)
+    if portee.entreprise_id is not None:
+        rows = rows.filter(entreprise_id=portee.entreprise_id)
+    return rows
+
+
+def _repartition_sorties(comptes, seuil, *, titre, note=""):
+    """Les sorties ``{(situation, moment): nombre}`` en tableau : une ligne par situation, une colonne par moment,
+    chaque colonne masquée pour elle-même."""
+    colonnes = [
+        masquer_petites_cellules([comptes.get((situation, moment), 0) for situation in SituationSortie.values], seuil)
+        for moment in MomentSortie.values
+    ]
+    lignes = tuple(
+        Ligne(code, libelle, tuple(colonne[i] for colonne in colonnes))
+        for i, (code, libelle) in enumerate(SituationSortie.choices)
+    )
+    return Repartition(titre=titre, colonnes=tuple(MomentSortie.labels), lignes=lignes, unite="", note=note)
+
+
+def sorties_par_situation(portee: Portee, *, seuil=None) -> Repartition:
+    """Les sorties enregistrées dans l'année (domain.md §7), par situation, à la fin du contrat et six mois après,
+    des contrats qui ont des heures au grand livre dans la portée, quelle que soit leur année (une requête)."""
+    comptes = {
+        (ligne["situation"], ligne["moment"]): ligne["n"]
+        for ligne in Sortie.objects.filter(guichet=portee.guichet, date__gte=portee.debut, date__lte=portee.fin)
+        .filter(Exists(_grand_livre_du_contrat(portee)))
+        .values("situation", "moment")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    return _repartition_sorties(
+        comptes,
+        seuil,
+        titre="Sorties enregistrées dans l'année",
+        note="Catégories DGEFP : emploi durable (CDI, CDD ou intérim de 6 mois et plus…), de transition, sortie "
+        "positive (formation qualifiante…).",
+    )
+
+
+def _structure(champ):
+    """La structure qui a fait le travail d'une ligne du grand livre : la sous-traitante, sinon celle qui a mis la
+    personne à disposition, sinon l'entreprise qui doit les heures."""
+    return Coalesce(f"ligne__sous_traitant__{champ}", f"contrat__structure__{champ}", f"entreprise__{champ}")
+
+
+def heures_par_structure(portee: Portee) -> Repartition:
+    """Les heures réalisées par type de la structure qui a employé, mis à disposition ou sous-traité (une
+    requête)."""
+    faites = dict(
+        allocations(portee)
+        .annotate(type_structure=_structure("type_structure"))
+        .values("type_structure")
+        .annotate(total=Sum("heures"))
+        .values_list("type_structure", "total")
+    )
+    lignes = [
+        Ligne(code, libelle, (_heures(faites.get(code)),))
+        for code, libelle in TypeStructure.choices
+        if faites.get(code)
+    ]
+    return Repartition(
+        titre="Heures par type de structure",
+        colonnes=("Réalisées",),
+        lignes=tuple(lignes),
+        note="La structure qui a employé la personne, l'a mise à disposition ou a réalisé la sous-traitance.",
+    )
+
+
+def heures_par_entreprise(portee: Portee):
+    """Les entreprises qui doivent les heures de l'année, de la plus grosse contribution à la plus petite :
+    ``[{"entreprise_id", "raison_sociale", "siret", "type_structure", "heures", "personnes"}]`` (une requête)."""
+    return list(
+        allocations(portee)
+        .values(
+            "entreprise_id",
+            raison_sociale=F("entreprise__raison_sociale"),
+            siret=F("entreprise__siret"),
+            type_structure=F("entreprise__type_structure"),
+        )
+        .annotate(heures=Sum("heures"), personnes=Count("contrat__beneficiaire", distinct=True))
+        .order_by("-heures", "raison_sociale")
+    )
+
+
+def structures_inclusives_mobilisees(portee: Portee):
+    """Les structures inclusives mobilisées dans l'année (celles que compte :func:`structures_inclusives`),
+    annotées des ``heures`` du grand livre où elles figurent (comme entreprise, sous-traitante ou structure qui met
+    à disposition), des plus mobilisées aux moins."""
+    ledger = allocations(portee)
+    structure = OuterRef("pk")
+    figure = Q(entreprise=structure) | Q(ligne__sous_traitant=structure) | Q(contrat__structure=structure)
+    heures = ledger.filter(figure).order_by().values("guichet").annotate(total=Sum("heures")).values("total")[:1]
+    return (
+        Entreprise.objects.filter(guichet=portee.guichet, type_structure__in=STRUCTURES_INCLUSIVES)
+        .annotate(heures=Subquery(heures, output_field=DecimalField()))
+        .filter(heures__isnull=False)
+        .order_by("-heures", "raison_sociale")
+    )
+
+
+def considerations_hors_heures(portee: Portee):
+    """Les considérations sociales autres que la clause d'heures des marchés notifiés dans l'année (actions,
+    critère d'attribution, marchés réservés, plans de progrès…), avec leurs indicateurs ``{nom, unite, cible,
+    realise}`` : ce que les heures ne disent pas."""
+    rows = Consideration.objects.filter(
+        guichet=portee.guichet, lot__marche__date_notification__year=portee.annee
+    ).exclude(type=TypeConsideration.CLAUSE_HEURES)
+    if portee.acheteur_id is not None:
+        rows = rows.filter(lot__marche__acheteur_id=portee.acheteur_id)
+    return rows.select_related("lot__marche__acheteur").order_by("type", "lot__marche__reference", "lot__numero")
+
+
+@dataclass(frozen=True)
+class BilanLot:
+    """Un lot et son obligation d'heures de bout en bout (toutes années) : le bilan de fin de marché et
+    l'attestation. Dues, réalisées, taux, reste, dépassement et pénalités sont ceux du suivi du lot (``SuiviLot``,
+    comme sa page et ``lots/<id>/suivi/``) ; sans suivi calculé, les heures du grand livre et de la clause."""
+
+    lot: object
+    heures_dues: Decimal | None
+    heures_realisees: Decimal
+    taux_realisation: Decimal | None
+    reste_a_realiser: Decimal | None
+    depassement: Decimal | None
+    penalites_estimees: Decimal | None
+    statut_risque: str | None
+    par_modalite: Repartition
+    personnes: int
+    contrats_travail: int
+    sorties: Repartition
+
+
+def bilan_lots(*, guichet, lots, entreprise_id=None, seuil=None) -> list[BilanLot]:
+    """Chaque lot de ``lots`` (un QuerySet), ou la part d'une entreprise (``entreprise_id`` : ses heures à elle et
+    leur taux ; les dues et les pénalités restent celles du lot). Quatre requêtes quel que soit le nombre de
+    lots."""
+    en_vigueur = Consideration.objects.filter(lot=OuterRef("pk"), type=TypeConsideration.CLAUSE_HEURES)
+    en_vigueur = en_vigueur.avec_heures_en_vigueur(timezone.localdate()).values("heures_en_vigueur")[:1]
+    lots = list(
+        lots.select_related("marche__acheteur", "suivi")
+        .avec_resume()
+        .annotate(heures_en_vigueur=Subquery(en_vigueur))
+        .order_by("marche__reference", "numero")
+    )
+    ledger = Allocation.objects.filter(guichet=guichet, lot_id__in=[lot.pk for lot in lots])
+    if entreprise_id is not None:
+        ledger = ledger.filter(entreprise_id=entreprise_id)
+    modalites = {}
+    for lot_id, modalite, total in ledger.values_list("lot_id", "modalite").annotate(total=Sum("heures")).order_by():
+        modalites.setdefault(lot_id, {})[modalite] = total
+    effectifs = {
+        ligne["lot_id"]: ligne
+        for ligne in ledger.values("lot_id")
+        .annotate(
+            personnes=Count("contrat__beneficiaire", distinct=True),
+            contrats=Count("contrat", distinct=True, filter=~Q(contrat__modalite=Modalite.FORMATION)),
+        )
+        .order_by()
+    }
+    sorties = {}
+    for lot_id, situation, moment, n in (
+        Sortie.objects.filter(guichet=guichet, contrat__allocations__in=ledger)
+        .values_list("contrat__allocations__lot_id", "situation", "moment")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    ):
+        sorties.setdefault(lot_id, {})[(situation, moment)] = n
+    bilans = []
+    for lot in lots:
+        par_modalite = modalites.get(lot.pk, {})
+        realisees = sum(par_modalite.values(), ZERO)
+        suivi = getattr(lot, "suivi", None)
+        dues = suivi.heures_dues if suivi else lot.heures_en_vigueur
+        if suivi and entreprise_id is None:  # the lot's own figures: those of its suivi
+            realisees, taux_lot = suivi.heures_realisees, suivi.taux_realisation
+        else:
+            taux_lot = taux(realisees, dues)
+        bilans.append(
+            BilanLot(
+                lot=lot,
+                heures_dues=dues,
+                heures_realisees=realisees,
+                taux_realisation=taux_lot,
+                reste_a_realiser=suivi.reste_a_realiser if suivi else None,
+                depassement=suivi.depassement if suivi else None,
+                penalites_estimees=suivi.penalites_estimees if suivi else None,
+                statut_risque=suivi.statut_risque if suivi else None,
+                par_modalite=Repartition(
+                    titre="Heures par modalité",
+                    colonnes=("Réalisées",),
+                    lignes=tuple(
+                        Ligne(code, libelle, (_heures(par_modalite.get(code)),))
+                        for code, libelle in ModaliteDecompte.choices
+                        if par_modalite.get(code)
+                    ),
+                ),
+                personnes=effectifs.get(lot.pk, {}).get("personnes", 0),
+                contrats_travail=effectifs.get(lot.pk, {}).get("contrats", 0),
+                sorties=_repartition_sorties(sorties.get(lot.pk, {}), seuil, titre="Sorties des personnes du lot"),
+            )
+        )
+    return bilans
+
+
+def lots_de_l_annee(portee: Portee):
+    """Les lots de l'année : une clause d'heures en exécution pendant l'année ou des heures au grand livre."""
+    return Lot.objects.filter(guichet=portee.guichet).filter(
+        Q(pk__in=clauses(portee).values("lot")) | Q(pk__in=allocations(portee).values("lot"))
+    )
+
+
+def marches_de_l_annee(portee: Portee):
+    """Les marchés de l'année : notifiés dans l'année, ou qui ont un lot de l'année (:func:`lots_de_l_annee`)."""
+    rows = Marche.objects.filter(guichet=portee.guichet).filter(
+        Q(date_notification__year=portee.annee) | Q(pk__in=lots_de_l_annee(portee).values("marche"))
+    )
+    if portee.acheteur_id is not None:
+        rows = rows.filter(acheteur_id=portee.acheteur_id)
+    return rows
+
+
+def heures_par_lot(portee: Portee) -> list[dict]:
+    """Chaque lot de l'année avec ses heures dues de l'année et ses heures réalisées dans l'année :
+    ``[{"lot", "heures_dues", "heures_realisees"}]``, par marché et numéro (trois requêtes). Les colonnes
+    s'additionnent en :func:`chiffres_cles`."""
+    dues = dict(clauses(portee).values("lot_id").annotate(total=Sum("heures")).values_list("lot_id", "total"))
+    faites = dict(allocations(portee).values("lot_id").annotate(total=Sum("heures")).values_list("lot_id", "total"))
+    lots = (
+        Lot.objects.filter(guichet=portee.guichet, pk__in=set(dues) | set(faites))
+        .select_related("marche__acheteur", "suivi")
+        .order_by("marche__reference", "numero")
+    )
+    return [
+        {"lot": lot, "heures_dues": dues.get(lot.pk, ZERO), "heures_realisees": _heures(faites.get(lot.pk))}
+        for lot in lots
+    ]

@@ -23,6 +23,7 @@ from publics.models import (
     Prescripteur,
     Sortie,
 )
+from reporting.models import Bilan, Export
 
 MOT_DE_PASSE = "mot-de-passe-de-test"
 
@@ -401,3 +402,36 @@ class SuiviLotFactory(factory.django.DjangoModelFactory):
     depassement = factory.LazyAttribute(lambda o: max(0, o.heures_realisees - o.heures_dues))
     statut_risque = "vert"
     calcule_le = factory.LazyFunction(timezone.now)
+
+
+class BilanFactory(factory.django.DjangoModelFactory):
+    """A copil bilan as stored once produced (trait ``pret``: with its PDF file); set ``type`` and its objects."""
+
+    class Meta:
+        model = Bilan
+
+    type = "copil"
+    annee = 2026
+    titre = factory.LazyAttribute(lambda o: f"Bilan {o.annee} ({o.type})")
+
+    class Params:
+        pret = factory.Trait(
+            fichier=factory.LazyFunction(lambda: ContentFile(b"%PDF-1.7 bilan", name="bilan.pdf")),
+            genere_le=factory.LazyFunction(timezone.now),
+        )
+
+
+class ExportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Export
+
+    type = "restitution_annuelle"
+    annee = 2026
+    format = "xlsx"
+    titre = "Restitution annuelle 2026"
+
+    class Params:
+        pret = factory.Trait(
+            fichier=factory.LazyFunction(lambda: ContentFile(b"PK export", name="export.xlsx")),
+            genere_le=factory.LazyFunction(timezone.now),
+        )

@@ -25,6 +25,7 @@ for prefix, viewset, basename in [
     *marches_api.ROUTES,
     *entreprises_api.ROUTES,
     *publics_api.ROUTES,
+    *reporting_api.ROUTES,
 ]:
     router.register(prefix, viewset, basename=basename)
 

@@ -220,7 +220,7 @@ def test_a_buyer_sees_its_lots_progress_and_figures_only(client, jeu):
     assert page.context["chiffres"].heures_realisees == 220 and page.context["chiffres"].marches_notifies == 1
     assert "Lot 1 du marché" not in page.text or t.m3.reference not in page.text
     assert "CONV-PROPRE" in page.text and "CONV-AUTRE" not in page.text
-    assert 'class="progression"' in page.text and "Les bilans annuels (PDF) seront téléchargeables ici." in page.text
+    assert 'class="progression"' in page.text and f'href="/{a.slug}/bilans/">Vos bilans' in page.text
     sexe = next(g for g in page.context["graphiques_personnes"] if g.ident == "personnes-sexe")
     assert sexe.series[0].valeurs == (None, None)  # one woman (P1) hidden, so the zero beside it too
 
