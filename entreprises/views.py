@@ -3,7 +3,6 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from guichet.views import FormulaireView, GuichetMixin, ListeView, SuppressionView
-from marches.selectors import attributions_visibles
 
 from . import selectors, services
 from .filters import EntrepriseFilter
@@ -44,11 +43,9 @@ class EntrepriseView(EntrepriseMixin, GuichetMixin, TemplateView):
     def get_context_data(self, **kwargs):
         entreprise = self.get_objet()
         guichet, membre = self.guichet, self.membre
-        attributions = attributions_visibles(guichet=guichet, membre=membre).filter(entreprise=entreprise)
         return {
             "entreprise": entreprise,
             "contacts": selectors.contacts_visibles(guichet=guichet, membre=membre).filter(entreprise=entreprise),
-            "attributions": attributions.select_related("lot__marche__acheteur"),
             "decompte": selectors.decompte_entreprise(guichet=guichet, entreprise=entreprise),
         }
 
