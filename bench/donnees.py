@@ -335,7 +335,7 @@ def generer_guichet(echelle: Echelle, nom_echelle, rang, tables):
 
 
 def generer(nom_echelle, guichets=None):
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from acheteurs.models import Acheteur
     from entreprises.models import Entreprise, LigneReleve, Releve
@@ -358,6 +358,9 @@ def generer(nom_echelle, guichets=None):
             print(f"  {nom_echelle} : {rang + 1} guichets ({time.monotonic() - debut:.0f} s)", flush=True)
     for table in tables.values():
         table.recaler()
+    # Fresh statistics, as autovacuum would leave them: without them the planner misjudges the joins.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     with guichet_scope(None):
         lignes = LigneReleve.objects.model._base_manager.filter(guichet__slug__startswith=f"bench-{nom_echelle}-")
         print(f"{nom_echelle} : {lignes.count()} lignes de relevé ({time.monotonic() - debut:.0f} s)", flush=True)

@@ -5,7 +5,10 @@ grand livre (``Allocation``, ``Exclusion``) et le suivi des lots (``SuiviLot``) 
 * :func:`entreprise_recalculer` : une entreprise, après un changement de ses lignes, lots, contrats ou dates ;
 * :func:`lots_recalculer` : les entreprises d'un lot (et son suivi) après un changement du lot ou de sa clause ;
 * :func:`guichet_recalculer` : tout le guichet (la nuit, ou à la demande : ``recalculs/``) ;
-* :func:`recalcul_demander` et :func:`recalcul_lots_demander` : le recalcul envoyé au worker après le commit.
+* :func:`suivis_calculer` : les chiffres du suivi de lots à partir du grand livre (écrits, ou lus à la volée) ;
+* :func:`recalcul_demander`, :func:`recalcul_lots_demander`, :func:`recalcul_guichet_demander` : le recalcul envoyé
+  au worker après le commit (les services les appellent ; :func:`declencheurs_suspendus` les fait taire pendant un
+  chargement en masse).
 
 Règles de l'écriture :
 
@@ -124,8 +127,9 @@ def _verrouiller(guichet_id, entreprise_id=None):
 
 
 def _clauses(guichet, jour, lots=None):
-    """``{lot_id: (heures dues en vigueur, taux de main-d'œuvre, coût horaire, pénalité par heure, plafond)}`` des
-    clauses d'heures ; ``lots`` : un filtre (ids ou sous-requête)."""
+    """``{lot_id: (heures dues en vigueur, taux de main-d'œuvre, coût horaire, pénalité par heure, plafond,
+    mutualisation)}`` des clauses d'heures ; ``lots`` : un filtre (ids ou sous-requête). La mutualisation est celle
+    de la clause, à défaut celle de l'acheteur (domain.md §5.1)."""
     clauses = Consideration.objects.filter(guichet=guichet).clauses_heures().avec_heures_en_vigueur(jour)
     if lots is not None:
         clauses = clauses.filter(lot__in=lots)
@@ -136,14 +140,16 @@ def _clauses(guichet, jour, lots=None):
         "cout_horaire_retenu",
         "penalite_par_heure",
         "penalite_plafond",
+        Coalesce("mutualisation_autorisee", "lot__marche__acheteur__mutualisation_autorisee"),
     )
     return {lot_id: rest for lot_id, *rest in rows}
 
 
 def _lots_par_entreprise(guichet, clauses, entreprises=None):
     """The engine's ``LotEntree`` of each company: every lot it holds (all roles), with its effective dates (the
-    marché's when the lot has none), the clause's hours due in force and conversion rates, the buyer's pooling."""
-    attributions = Attribution.objects.filter(guichet=guichet)
+    marché's when the lot has none), the clause's hours due in force, conversion rates and pooling."""
+    # The joins filtered on the guichet too, so that the planner reads only its lots and marchés (see below).
+    attributions = Attribution.objects.filter(guichet=guichet, lot__guichet=guichet, lot__marche__guichet=guichet)
     if entreprises is not None:
         attributions = attributions.filter(entreprise__in=entreprises)
     rows = attributions.values_list(
@@ -152,10 +158,9 @@ def _lots_par_entreprise(guichet, clauses, entreprises=None):
         "role",
         Coalesce("lot__date_debut_execution", "lot__marche__date_debut_execution"),
         Coalesce("lot__date_fin_execution", "lot__marche__date_fin_execution"),
-        "lot__marche__acheteur__mutualisation_autorisee",
     )
     lots = defaultdict(list)
-    for entreprise_id, lot_id, role, debut, fin, mutualisation in rows:
+    for entreprise_id, lot_id, role, debut, fin in rows:
         clause = clauses.get(lot_id)
         lots[entreprise_id].append(
             LotEntree(
@@ -165,7 +170,7 @@ def _lots_par_entreprise(guichet, clauses, entreprises=None):
                 heures_dues=(clause[0] or ZERO) if clause else ZERO,
                 clause_heures=clause is not None,
                 role=role,
-                mutualisation_autorisee=mutualisation,
+                mutualisation_autorisee=clause[5] if clause else True,
                 taux_main_oeuvre=clause[1] if clause else None,
                 cout_horaire=clause[2] if clause else None,
             )
@@ -177,7 +182,11 @@ def _lignes_par_entreprise(guichet, entreprises=None):
     """Every line of the companies' statements in force, whatever its status: lines not validated are shown among
     the excluded hours with their reason (domain.md §4). A relevé replaced by a validated correction is left out:
     the correction carries the month's lines again, which would otherwise count twice."""
-    lignes = LigneReleve.objects.filter(guichet=guichet, releve__in=Releve.objects.en_vigueur())
+    # ``releve__guichet`` adds nothing to the rows, but lets the planner join only the guichet's relevés instead of
+    # reading every relevé of the instance (half a second per guichet at the national scale).
+    lignes = LigneReleve.objects.filter(
+        guichet=guichet, releve__guichet=guichet, releve__in=Releve.objects.filter(guichet=guichet).en_vigueur()
+    )
     if entreprises is not None:
         lignes = lignes.filter(releve__entreprise__in=entreprises)
     rows = lignes.values_list(
@@ -222,7 +231,7 @@ def _copier(model, colonnes, rangees):
 def suivis_calculer(guichet, lot_ids, *, parametres, jour, calcule_le=None, sans_clause=False):
     """``{lot_id: SuiviLot}`` (not saved) of ``lot_ids`` (``None``: every lot of the guichet) from the ledger of every
     company of each lot, on ``jour``. Only the lots with an hours clause, unless ``sans_clause`` (nothing due)."""
-    lots = Lot.objects.filter(guichet=guichet)
+    lots = Lot.objects.filter(guichet=guichet, marche__guichet=guichet)
     if lot_ids is not None:
         lots = lots.filter(pk__in=lot_ids)
     dates = {pk: (debut, fin) for pk, debut, fin in lots.avec_dates().values_list("pk", "debut", "fin")}
@@ -237,7 +246,7 @@ def suivis_calculer(guichet, lot_ids, *, parametres, jour, calcule_le=None, sans
     seuils = Seuils(parametres.seuil_risque_vert, parametres.seuil_risque_orange)
     resultat = {}
     for lot_id in suivis:
-        heures_dues, _taux, _cout, penalite, plafond = clauses.get(lot_id) or (ZERO, None, None, None, None)
+        heures_dues, _taux, _cout, penalite, plafond, _mutualisation = clauses.get(lot_id) or (ZERO, *[None] * 5)
         debut, fin = dates[lot_id]
         chiffres = suivi(
             LotEntree(id=lot_id, debut=debut, fin=fin, heures_dues=heures_dues or ZERO),

@@ -347,7 +347,8 @@ class Allocation(_GrandLivre):
     entreprise = _lien(Entreprise, on_delete=models.CASCADE, related_name="allocations")
     ligne = _lien(LigneReleve, on_delete=models.CASCADE, null=True, blank=True, related_name="allocations")
     contrat = _lien("publics.Contrat", on_delete=models.CASCADE, null=True, blank=True, related_name="allocations")
-    lot = _lien("marches.Lot", on_delete=models.CASCADE, related_name="allocations")
+    # Its lookups go through the index (guichet, lot): no index of its own (one fewer to write for each row).
+    lot = _lien("marches.Lot", on_delete=models.CASCADE, related_name="allocations", db_index=False)
     debut = models.DateField("du")
     fin = models.DateField("au")
     heures = _heures("heures")
@@ -368,7 +369,8 @@ class Allocation(_GrandLivre):
 class Exclusion(_GrandLivre):
     """Hours that do not count, with their reason (domain.md §4), so the facilitator can fix the cause."""
 
-    entreprise = _lien(Entreprise, on_delete=models.CASCADE, related_name="exclusions")
+    # Its lookups go through the index (guichet, entreprise).
+    entreprise = _lien(Entreprise, on_delete=models.CASCADE, related_name="exclusions", db_index=False)
     ligne = _lien(LigneReleve, on_delete=models.CASCADE, null=True, blank=True, related_name="exclusions")
     contrat = _lien("publics.Contrat", on_delete=models.CASCADE, null=True, blank=True, related_name="exclusions")
     lot = _lien("marches.Lot", on_delete=models.CASCADE, null=True, blank=True, related_name="exclusions")

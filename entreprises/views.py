@@ -11,7 +11,6 @@ from guichet.dates import lire_mois, mois_precedent
 from guichet.fichiers import fichier_prive
 from guichet.selectors import parametres_of
 from guichet.views import FormulaireView, GuichetMixin, ListeView, SuppressionView, add_service_errors
-from marches.selectors import attributions_visibles
 
 from . import selectors, services
 from .avertissements import LigneAverifier
@@ -65,11 +64,9 @@ class EntrepriseView(EntrepriseMixin, GuichetMixin, TemplateView):
     def get_context_data(self, **kwargs):
         entreprise = self.get_objet()
         guichet, membre = self.guichet, self.membre
-        attributions = attributions_visibles(guichet=guichet, membre=membre).filter(entreprise=entreprise)
         return {
             "entreprise": entreprise,
             "contacts": selectors.contacts_visibles(guichet=guichet, membre=membre).filter(entreprise=entreprise),
-            "attributions": attributions.select_related("lot__marche__acheteur"),
             "decompte": selectors.decompte_entreprise(guichet=guichet, entreprise=entreprise),
         }
 

@@ -82,6 +82,18 @@ class LotForm(ServiceModelForm):
         fields = [name for name in CHAMPS_LOT if name != "marche"]
 
 
+class ChoixMutualisation(forms.NullBooleanSelect):
+    """A clause's pooling: the buyer's choice (empty), or allowed or refused for this clause."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [
+            ("unknown", "Celle de l'acheteur"),
+            ("true", "Autorisée pour ce lot"),
+            ("false", "Refusée pour ce lot"),
+        ]
+
+
 class ConsiderationForm(ServiceModelForm):
     """The fields of one type of consideration (``type``, fixed by the page), its indicators as rows of four
     inputs (the recorded ones and three blank rows to add more)."""
@@ -110,7 +122,7 @@ class ConsiderationForm(ServiceModelForm):
             "ponderation": "Pondération du critère (%)",
         }
         help_texts = {"ponderation": "Part de la note finale."}
-        widgets = {"description": TEXTE}
+        widgets = {"description": TEXTE, "mutualisation_autorisee": ChoixMutualisation}
 
     def __init__(self, *args, type, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,7 +132,7 @@ class ConsiderationForm(ServiceModelForm):
         if heures:
             garder |= {name for name in self.fields if name.startswith(("pact_", "tranche_"))}
             garder |= {"mode_calcul", "montant_ht", "taux_main_oeuvre", "taux_insertion", "cout_horaire"}
-            garder.add("heures_forfait")
+            garder |= {"heures_forfait", "mutualisation_autorisee"}
             self.fields["mode_calcul"].required = True
             self.fields["mode_calcul"].choices = ModeCalcul.choices
         if type == TypeConsideration.CRITERE_ATTRIBUTION:
@@ -171,6 +183,7 @@ class ConsiderationForm(ServiceModelForm):
             ("PACT propreté", [n for n in self.fields if n.startswith("pact_")]),
             ("Tranches facturées (bons de commande)", [n for n in self.fields if n.startswith("tranche_")]),
             ("Pénalités", ["penalite_par_heure", "penalite_par_jour_retard", "penalite_plafond"]),
+            ("Décompte des heures", ["mutualisation_autorisee"]),
             ("Description et indicateurs", ["description", *indicateurs]),
         ]
 

@@ -402,6 +402,13 @@ class Consideration(TenantModel):
     penalite_par_heure = _montant("pénalité par heure manquante (€)", null=True, blank=True)
     penalite_par_jour_retard = _montant("pénalité par jour de retard de reporting (€)", null=True, blank=True)
     penalite_plafond = _montant("plafond des pénalités (€)", null=True, blank=True)
+    # Pooling (domain.md §5.1): the buyer's choice, unless this clause says otherwise.
+    mutualisation_autorisee = models.BooleanField(
+        "mutualisation des heures",
+        null=True,
+        blank=True,
+        help_text="Vide : le choix de l'acheteur. Les heures d'une entreprise peuvent-elles venir de ses autres lots ?",
+    )
     # Hours clause: outputs of the calibration
     heures_dues = models.DecimalField("heures dues", max_digits=10, decimal_places=0, null=True, editable=False)
     heures_dues_brutes = models.DecimalField(
@@ -455,6 +462,7 @@ class Consideration(TenantModel):
             "ponderation": self.type == TypeConsideration.CRITERE_ATTRIBUTION,
             "structures_visees": self.type in TYPES_RESERVES,
             "axes": self.type == TypeConsideration.PLAN_PROGRES,
+            "mutualisation_autorisee": self.type == TypeConsideration.CLAUSE_HEURES,
         }
         for champ in CHAMPS_CLAUSE_HEURES:
             propres[champ] = self.type == TypeConsideration.CLAUSE_HEURES

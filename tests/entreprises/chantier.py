@@ -1,8 +1,11 @@
 """A small building site for the recorded counting's tests: lots with an hours clause, eligible contracts,
 statement lines; and the ledger read back without what changes from one run to the next."""
 
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
+
+from django.db import connections
 
 from entreprises.models import Allocation, Exclusion
 
@@ -23,7 +26,7 @@ D = Decimal
 
 
 def lot_clause(territoire, *, heures, debut, fin, mutualisation=True, penalite=None, **lot):
-    """A lot with its own execution dates and an hours clause of ``heures`` hours (already calibrated)."""
+    """A lot with its own execution dates and an hours clause of ``heures`` hours (a forfait, already calibrated)."""
     acheteur = AcheteurFactory(guichet=territoire.guichet, mutualisation_autorisee=mutualisation)
     lot = LotFactory(
         guichet=territoire.guichet,
@@ -36,6 +39,8 @@ def lot_clause(territoire, *, heures, debut, fin, mutualisation=True, penalite=N
         guichet=territoire.guichet,
         lot=lot,
         type="clause_heures",
+        mode_calcul="forfait",
+        heures_forfait=heures,
         heures_dues=heures,
         taux_main_oeuvre_retenu=D("0.5"),
         cout_horaire_retenu=D("25"),
@@ -105,3 +110,19 @@ def chantier(guichet_a):
             ligne(guichet_a, contrat, date(2026, 6, 1), date(2026, 6, 30), 100, valide=False),
         ]
     return guichet_a, entreprise, lot_a, lot_b, contrat, lignes
+
+
+@contextmanager
+def recalcul_concurrent(territoire, entreprise):
+    """Another connection runs a recompute of the company: it holds the locks a recompute takes, until the block
+    ends (rolled back)."""
+    tiers = connections.create_connection("default")
+    try:
+        with tiers.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, 0)", [territoire.guichet.pk])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [territoire.guichet.pk, entreprise.pk])
+            yield
+            cursor.execute("ROLLBACK")
+    finally:
+        tiers.close()

@@ -143,3 +143,25 @@ def test_the_counting_settings_recompute_the_whole_guichet(chantier, apres_commi
         # March → B (80 h). April's 120 h split by the hours still due, A 500 and B 20: 115.38 and 4.62 h.
         # May's 150 h by A 384.62 and B 15.38: 144.23 and 5.77 h (largest remainder for the last hundredth).
         assert (realisees(lot_a), realisees(lot_b)) == (D("259.61"), D("90.39"))
+
+
+def test_a_clause_overrides_the_buyer_pooling(chantier, apres_commit):
+    territoire, _, lot_a, lot_b, *_ = chantier
+    with territoire.scope():
+        clause = lot_b.considerations.get()
+    apres_commit(marches.consideration_update, consideration=clause, mutualisation_autorisee=False)
+    with territoire.scope():
+        assert (realisees(lot_a), realisees(lot_b)) == (270, 0)
+    apres_commit(acheteur_update, acheteur=lot_b.marche.acheteur, mutualisation_autorisee=False)
+    apres_commit(marches.consideration_update, consideration=clause, mutualisation_autorisee=True)
+    with territoire.scope():
+        assert (realisees(lot_a), realisees(lot_b)) == (250, 100)
+
+
+def test_the_nightly_job_recomputes_every_guichet(chantier, guichet_b):
+    from entreprises.tasks import decompte_nuit
+
+    territoire, _, lot_a, lot_b, *_ = chantier
+    assert decompte_nuit() == 2  # eager in the tests: each guichet's task runs here
+    with territoire.scope():
+        assert (realisees(lot_a), realisees(lot_b)) == (250, 100)

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
-from django.db import OperationalError, connection, connections, transaction
+from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from entreprises import decompte
@@ -16,7 +16,7 @@ from guichet.tenancy import guichet_scope
 from marches.models import Consideration
 
 from ..factories import AttributionFactory, EntrepriseFactory
-from .chantier import D, contrat_eligible, exclusions, grand_livre, ligne, lot_clause
+from .chantier import D, contrat_eligible, exclusions, grand_livre, ligne, lot_clause, recalcul_concurrent
 
 
 def test_a_company_recompute_writes_its_ledger_with_rules_and_one_computation_time(chantier):
@@ -154,27 +154,17 @@ def test_a_recompute_waits_for_the_lock_of_the_same_company_and_gives_up_without
     with guichet_a.scope():
         entreprise = EntrepriseFactory(guichet=guichet_a.guichet)
         autre = EntrepriseFactory(guichet=guichet_a.guichet)
-    tiers = connections.create_connection("default")
-    try:
-        with tiers.cursor() as cursor:
-            # Another connection runs a recompute of the company: it holds the locks the recompute takes.
-            cursor.execute("BEGIN")
-            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, 0)", [guichet_a.guichet.pk])
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [guichet_a.guichet.pk, entreprise.pk])
-            with guichet_a.scope():
-                with pytest.raises(OperationalError):
-                    decompte.entreprise_recalculer(guichet=guichet_a.guichet, entreprise_id=entreprise.pk)
-                # Another company of the guichet is not held up.
-                decompte.entreprise_recalculer(guichet=guichet_a.guichet, entreprise_id=autre.pk)
-                # The whole guichet waits for every company recompute.
-                with pytest.raises(OperationalError):
-                    decompte.guichet_recalculer(guichet_a.guichet)
-            cursor.execute("ROLLBACK")
-        with guichet_a.scope():
+    with recalcul_concurrent(guichet_a, entreprise), guichet_a.scope():
+        with pytest.raises(OperationalError):
             decompte.entreprise_recalculer(guichet=guichet_a.guichet, entreprise_id=entreprise.pk)
-            assert transaction.get_autocommit()
-    finally:
-        tiers.close()
+        # Another company of the guichet is not held up.
+        decompte.entreprise_recalculer(guichet=guichet_a.guichet, entreprise_id=autre.pk)
+        # The whole guichet waits for every company recompute.
+        with pytest.raises(OperationalError):
+            decompte.guichet_recalculer(guichet_a.guichet)
+    with guichet_a.scope():
+        decompte.entreprise_recalculer(guichet=guichet_a.guichet, entreprise_id=entreprise.pk)
+        assert transaction.get_autocommit()
 
 
 def test_the_demo_recomputes_its_lots_once_at_the_end(db, capsys, django_capture_on_commit_callbacks):

@@ -4,7 +4,6 @@ change commits, held back by the lock of a concurrent recompute of the same comp
 import time
 
 import pytest
-from django.db import connections
 
 from entreprises import decompte
 from entreprises.models import Allocation, Exclusion, SuiviLot
@@ -14,7 +13,7 @@ from marches import services as marches
 
 from ..clients import api, url
 from .chantier import chantier as construire_chantier
-from .chantier import exclusions, grand_livre
+from .chantier import exclusions, grand_livre, recalcul_concurrent
 
 
 def attendre(condition, secondes=60):
@@ -49,33 +48,24 @@ def test_a_recompute_waits_for_a_concurrent_one_is_retried_and_writes_the_same_l
         attendu = grand_livre(), exclusions()
         Allocation.objects.all().delete()
         Exclusion.objects.all().delete()
-    concurrent = connections.create_connection("default")
-    try:
-        with concurrent.cursor() as cursor:
-            # Another recompute of the company is running: it holds the locks a recompute takes.
-            cursor.execute("BEGIN")
-            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, 0)", [territoire.guichet.pk])
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [territoire.guichet.pk, entreprise.pk])
-            reponse = api(territoire.membres[Role.FACILITATEUR]).post(
-                url("api:recalcul-list", territoire), {"entreprise": entreprise.pk}, format="json"
-            )
-            assert reponse.status_code == 202
-            with territoire.scope():
-                taches = Tache.objects.filter(pk=reponse.json()["tache"])
-                assert attendre(lambda: taches.values_list("etat", flat=True).get() == "en_cours"), worker.poll()
-                etats = ["en_cours"]
-                fin = time.monotonic() + 3
-                while time.monotonic() < fin:
-                    etat = taches.values_list("etat", flat=True).get()
-                    if not etats or etats[-1] != etat:
-                        etats.append(etat)
-                    time.sleep(0.01)
-                # It started, waited for the lock, gave up and was sent again; it wrote nothing meanwhile.
-                assert etats[:3] == ["en_cours", "en_attente", "en_cours"], (etats, worker.poll())
-                assert not Allocation.objects.exists() and not Exclusion.objects.exists()
-            cursor.execute("ROLLBACK")
-    finally:
-        concurrent.close()
+    with recalcul_concurrent(territoire, entreprise):
+        reponse = api(territoire.membres[Role.FACILITATEUR]).post(
+            url("api:recalcul-list", territoire), {"entreprise": entreprise.pk}, format="json"
+        )
+        assert reponse.status_code == 202
+        with territoire.scope():
+            taches = Tache.objects.filter(pk=reponse.json()["tache"])
+            assert attendre(lambda: taches.values_list("etat", flat=True).get() == "en_cours"), worker.poll()
+            etats = ["en_cours"]
+            fin = time.monotonic() + 3
+            while time.monotonic() < fin:
+                etat = taches.values_list("etat", flat=True).get()
+                if etats[-1] != etat:
+                    etats.append(etat)
+                time.sleep(0.01)
+            # It started, waited for the lock, gave up and was sent again; it wrote nothing meanwhile.
+            assert etats[:3] == ["en_cours", "en_attente", "en_cours"], (etats, worker.poll())
+            assert not Allocation.objects.exists() and not Exclusion.objects.exists()
     with territoire.scope():
         assert attendre(lambda: taches.values_list("etat", flat=True).get() == "termine"), worker.poll()
         assert (grand_livre(), exclusions()) == attendu

@@ -52,10 +52,10 @@ def test_the_company_page_pools_its_lots_and_lists_excluded_hours_with_their_rea
     territoire, entreprise, _, lot_b, *_ = chantier
     recalculer(territoire)
     page = connecte(client, territoire).get(url("entreprise", territoire, pk=entreprise.pk)).text
-    assert "Heures d'insertion : vue mutualisée" in page
+    assert "Lots et heures d'insertion (vue mutualisée)" in page
     assert "350\u00a0h" in page  # counted: 80 + 120 + 150
     assert "Ligne pas encore validée par le facilitateur" in page and "du 01/06/2026 au 30/06/2026" in page
-    assert f"{lot_b.marche.reference} · lot {lot_b.numero}" in page and "Terminé" in page
+    assert f"lot {lot_b.numero} – {lot_b.intitule}" in page and "Terminé" in page
 
 
 def test_a_company_member_reads_its_pooled_view_without_the_recompute_button(client, chantier):
