@@ -10,7 +10,6 @@ import base64
 import io
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from pathlib import PurePath
 
 from django.db.models import Count, Max
 from django.template.loader import render_to_string
@@ -18,7 +17,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from conventions.models import Evenement
-from entreprises.enums import ModaliteDecompte
 from entreprises.models import Allocation
 from guichet.enums import BonusCdi, ConversionSousTraitance, RegleVentilation, TypeConsideration
 from guichet.selectors import parametres_of
@@ -30,7 +28,7 @@ from . import graphiques, indicateurs
 from .enums import TypeBilan
 from .graphiques import nombre
 
-# Categories drawn in one bar chart: beyond, the chart shows the largest ones and « Autres » (the table lists all).
+# Categories drawn in one bar chart: beyond, the chart shows the first ones (the table under it lists them all).
 CATEGORIES_PAR_GRAPHIQUE = 15
 # Companies listed by name in the copil bilan (the largest contributors); the key figures count them all.
 ENTREPRISES_LISTEES = 30
@@ -208,8 +206,8 @@ def _section_methode(guichet, parametres, *, seuil):
     )
 
 
-def _chiffres(chiffres, *, titre="Chiffres clés"):
-    return Section("chiffres", titre, "pdf/sections/chiffres.html", {"chiffres": chiffres})
+def _chiffres(chiffres):
+    return Section("chiffres", "Chiffres clés", "pdf/sections/chiffres.html", {"chiffres": chiffres})
 
 
 # --- The four bilans ---------------------------------------------------------------------------------------------
@@ -326,7 +324,7 @@ def _attestation(bilan, parametres):
         seuil=parametres.seuil_petits_effectifs,
     )
     roles = Attribution.objects.filter(lot=lot, entreprise=bilan.entreprise).values_list("role", flat=True)
-    return f"{bilan.entreprise.raison_sociale}", [
+    return bilan.entreprise.raison_sociale, [
         Section(
             "attestation",
             "Attestation",
@@ -385,7 +383,6 @@ def html(bilan) -> str:
             "sections": sections,
             "couverture": not attestation,
             "edite_le": timezone.localtime(),
-            "modalites": dict(ModaliteDecompte.choices),
         },
     )
 
@@ -419,5 +416,4 @@ def nom_fichier(bilan):
         TypeBilan.MARCHE: bilan.marche and bilan.marche.reference,
         TypeBilan.ATTESTATION: bilan.lot and f"{bilan.entreprise.raison_sociale}-lot-{bilan.lot.numero}",
     }[bilan.type]
-    nom = slugify(f"{TypeBilan(bilan.type).label}-{objet}-{bilan.annee}")[:90]
-    return str(PurePath(f"{nom}.pdf"))
+    return f"{slugify(f'{TypeBilan(bilan.type).label}-{objet}-{bilan.annee}')[:90]}.pdf"

@@ -527,7 +527,7 @@ def personnes_nouvelles(portee: Portee, *, seuil=None) -> Repartition:
     )
 
 
-def _grand_livre_du_contrat(portee: Portee):
+def grand_livre_du_contrat(portee: Portee):
     """Le grand livre (toutes années) d'un contrat (``OuterRef("contrat")``) dans la portée."""
     rows = Allocation.objects.filter(guichet=portee.guichet, contrat=OuterRef("contrat"))
     if portee.acheteur_id is not None:
@@ -557,7 +557,7 @@ def sorties_par_situation(portee: Portee, *, seuil=None) -> Repartition:
     comptes = {
         (ligne["situation"], ligne["moment"]): ligne["n"]
         for ligne in Sortie.objects.filter(guichet=portee.guichet, date__gte=portee.debut, date__lte=portee.fin)
-        .filter(Exists(_grand_livre_du_contrat(portee)))
+        .filter(Exists(grand_livre_du_contrat(portee)))
         .values("situation", "moment")
         .annotate(n=Count("pk"))
         .order_by()
