@@ -9,7 +9,7 @@ people are those of a public document: cells under ``seuil_petits_effectifs`` ar
 import base64
 import io
 from dataclasses import dataclass, field, replace
-from pathlib import PurePath
+from decimal import Decimal
 
 from django.db.models import Count, Max
 from django.template.loader import render_to_string
@@ -17,9 +17,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from conventions.models import Evenement
-from entreprises.enums import ModaliteDecompte, TypeStructure
 from entreprises.models import Allocation
-from guichet.enums import BonusCdi, ConversionSousTraitance, RegleVentilation
+from guichet.enums import BonusCdi, ConversionSousTraitance, RegleVentilation, TypeConsideration
 from guichet.selectors import parametres_of
 from marches.enums import StatutClimat
 from marches.models import Attribution
@@ -29,9 +28,9 @@ from . import graphiques, indicateurs
 from .enums import TypeBilan
 from .graphiques import nombre
 
-# Categories drawn in one bar chart: beyond, the chart shows the largest ones and « Autres » (the table lists all).
+# Categories drawn in one bar chart: beyond, the chart shows the first ones (the table under it lists them all).
 CATEGORIES_PAR_GRAPHIQUE = 15
-# Companies listed by name in the copil bilan (the largest contributors); the total counts them all.
+# Companies listed by name in the copil bilan (the largest contributors); the key figures count them all.
 ENTREPRISES_LISTEES = 30
 
 
@@ -61,34 +60,27 @@ def _ecrire(repartition, valeurs):
     return [nombre(v, unite) for v in valeurs]
 
 
-def _limiter(repartition, *, additive, limite=CATEGORIES_PAR_GRAPHIQUE):
-    """The chart's categories: the first ones, and the rest summed into « Autres » when the distribution adds up
-    (hours), or left to the table when it does not (a person counts for each of her criteria, a share is no sum)."""
+def _limiter(repartition, limite=CATEGORIES_PAR_GRAPHIQUE):
+    """The chart's categories: the first ``limite`` lines (the largest, for distributions sorted so); the table
+    under the chart lists them all. No « Autres » bar: summing the rest would dwarf every other bar, and would mean
+    nothing for a share or for people counted under each of their criteria."""
     if len(repartition.lignes) <= limite:
         return repartition
-    if not additive:
-        gardees = repartition.lignes[:limite]
-        note = f"{repartition.note} Le graphique montre les {limite} premières lignes du tableau.".strip()
-        return replace(repartition, lignes=gardees, note=note)
-    gardees, reste = repartition.lignes[: limite - 1], repartition.lignes[limite - 1 :]
-    sommes = tuple(sum((ligne.valeurs[i] or 0) for ligne in reste) for i in range(len(repartition.colonnes)))
-    autres = indicateurs.Ligne("autres", f"Autres ({len(reste)})", sommes)
-    return replace(repartition, lignes=(*gardees, autres))
+    note = f"{repartition.note} Le graphique montre les {limite} premières lignes du tableau.".strip()
+    return replace(repartition, lignes=repartition.lignes[:limite], note=note)
 
 
-def bloc(
-    fabrique, ident, repartition, *, colonnes=None, dessin=None, total=False, additive=True, unite=None, **options
-):
+def bloc(fabrique, ident, repartition, *, colonnes=None, dessin=None, total=False, unite=None, **options):
     """A chart of ``fabrique`` (``graphiques.barres``…; ``None``: a table only) over the ``colonnes`` kept (or
     only the ``dessin`` ones), and the table of the whole distribution. ``total``: a last line summing each column
-    (hours). ``additive``: whether the lines add up (see :func:`_limiter`). ``unite``: that of the columns kept,
-    when it is not the distribution's (the count of marchés beside hours)."""
+    (hours). ``unite``: that of the columns kept, when it is not the distribution's (the count of marchés beside
+    hours)."""
     if unite is not None:
         repartition = replace(repartition, unite=unite)
     indices = colonnes or range(len(repartition.colonnes))
     graphique = None
     if fabrique is not None:
-        dessinee = repartition if fabrique is graphiques.anneau else _limiter(repartition, additive=additive)
+        dessinee = repartition if fabrique is graphiques.anneau else _limiter(repartition)
         graphique = graphiques.depuis(fabrique, ident, dessinee, colonnes_retenues=dessin or colonnes, **options)
     lignes = [
         (ligne.libelle, _ecrire(repartition, [ligne.valeurs[i] for i in indices])) for ligne in repartition.lignes
@@ -118,7 +110,7 @@ def _section_heures(portee, types, *, par_acheteur):
         blocs.append(bloc(graphiques.barres, "heures-acheteur", indicateurs.heures_par_acheteur(portee), total=True))
     blocs += [
         bloc(graphiques.barres, "heures-secteur", indicateurs.heures_par_secteur(portee), total=True),
-        bloc(graphiques.barres, "heures-type", types, colonnes=[1], additive=False),
+        bloc(graphiques.barres, "heures-type", types, colonnes=[1]),
         bloc(graphiques.anneau, "heures-modalite", indicateurs.heures_par_modalite(portee), total=True),
         bloc(graphiques.barres, "heures-structure", indicateurs.heures_par_structure(portee), total=True),
     ]
@@ -131,7 +123,7 @@ def _section_personnes(portee, seuil):
         bloc(graphiques.anneau, "personnes-sexe", profils["sexe"]),
         bloc(graphiques.barres, "personnes-age", profils["age"]),
         bloc(graphiques.barres, "personnes-niveau", profils["niveau"]),
-        bloc(graphiques.barres, "personnes-critere", profils["critere"], additive=False),
+        bloc(graphiques.barres, "personnes-critere", profils["critere"]),
         bloc(graphiques.anneau, "personnes-qpv", profils["qpv"]),
         bloc(graphiques.anneau, "personnes-nouvelles", indicateurs.personnes_nouvelles(portee, seuil=seuil)),
     ]
@@ -146,14 +138,45 @@ def _section_contrats(portee, seuil):
     return Section("contrats", "Contrats de travail et sorties", "pdf/sections/blocs.html", {"blocs": blocs})
 
 
-def _section_considerations(portee, types):
+@dataclass
+class ConsiderationsDUnType:
+    libelle: str
+    lots: set = field(default_factory=set)
+    marches: set = field(default_factory=set)
+    indicateurs: dict = field(default_factory=dict)  # (nom, unité) -> [réalisé, cible], written « — » when unknown
+
+
+def _par_type(considerations):
+    """The considerations summed by type: lots, marchés, and each indicator (same name and unit) summed. The
+    copil reads this; a buyer's bilan lists its considerations one by one. One query; the indicators are JSON."""
+    par_type = {}
+    lignes = considerations.values_list("type", "lot_id", "lot__marche_id", "indicateurs").order_by("type")
+    for code, lot_id, marche_id, liste in lignes:
+        groupe = par_type.setdefault(code, ConsiderationsDUnType(TypeConsideration(code).label))
+        groupe.lots.add(lot_id)
+        groupe.marches.add(marche_id)
+        for indicateur in liste:
+            sommes = groupe.indicateurs.setdefault((indicateur["nom"], indicateur.get("unite") or ""), [None, None])
+            for i, champ in enumerate(("realise", "cible")):
+                if indicateur.get(champ) not in (None, ""):
+                    sommes[i] = (sommes[i] or 0) + Decimal(indicateur[champ])
+    for groupe in par_type.values():
+        groupe.indicateurs = {
+            cle: ["—" if v is None else nombre(v) for v in sommes] for cle, sommes in groupe.indicateurs.items()
+        }
+    return list(par_type.values())
+
+
+def _section_considerations(portee, types, *, detail):
+    considerations = indicateurs.considerations_hors_heures(portee)
     return Section(
         "considerations",
         "Au-delà des heures : les autres considérations sociales",
         "pdf/sections/considerations.html",
         {
-            "bloc": bloc(graphiques.barres, "types-marches", types, colonnes=[0], additive=False, unite=""),
-            "considerations": indicateurs.considerations_hors_heures(portee),
+            "bloc": bloc(graphiques.barres, "types-marches", types, colonnes=[0], unite=""),
+            "considerations": considerations if detail else None,
+            "par_type": None if detail else _par_type(considerations),
         },
     )
 
@@ -183,8 +206,8 @@ def _section_methode(guichet, parametres, *, seuil):
     )
 
 
-def _chiffres(chiffres, *, titre="Chiffres clés"):
-    return Section("chiffres", titre, "pdf/sections/chiffres.html", {"chiffres": chiffres})
+def _chiffres(chiffres):
+    return Section("chiffres", "Chiffres clés", "pdf/sections/chiffres.html", {"chiffres": chiffres})
 
 
 # --- The four bilans ---------------------------------------------------------------------------------------------
@@ -195,9 +218,6 @@ def _copil(bilan, parametres):
     seuil = parametres.seuil_petits_effectifs
     types = indicateurs.heures_par_type(portee)
     chiffres = indicateurs.chiffres_cles(portee)
-    entreprises = indicateurs.heures_par_entreprise(portee)
-    for entreprise in entreprises[:ENTREPRISES_LISTEES]:
-        entreprise["type"] = TypeStructure(entreprise["type_structure"]).label
     lignes_pnad = pnad_par_acheteur(guichet=bilan.guichet, annee=bilan.annee)
     pnad = indicateurs.Repartition(
         titre=f"Part des marchés notifiés en {bilan.annee} avec une considération sociale",
@@ -228,8 +248,8 @@ def _copil(bilan, parametres):
             "pdf/sections/entreprises.html",
             {
                 "chiffres": chiffres,
-                "entreprises": entreprises[:ENTREPRISES_LISTEES],
-                "nombre_entreprises": len(entreprises),
+                "entreprises": indicateurs.heures_par_entreprise(portee, limite=ENTREPRISES_LISTEES),
+                "limite": ENTREPRISES_LISTEES,
                 "structures": indicateurs.structures_inclusives_mobilisees(portee),
             },
         ),
@@ -237,9 +257,9 @@ def _copil(bilan, parametres):
             "pnad",
             "Objectif national : part des marchés avec une considération sociale",
             "pdf/sections/pnad.html",
-            {"chiffres": chiffres, "bloc": bloc(graphiques.barres, "pnad", pnad, dessin=[2], additive=False)},
+            {"chiffres": chiffres, "bloc": bloc(graphiques.barres, "pnad", pnad, dessin=[2])},
         ),
-        _section_considerations(portee, types),
+        _section_considerations(portee, types, detail=False),
         _section_evenements(portee),
     ]
 
@@ -266,7 +286,7 @@ def _acheteur(bilan, parametres):
         _section_heures(portee, types, par_acheteur=False),
         _section_personnes(portee, seuil),
         _section_contrats(portee, seuil),
-        _section_considerations(portee, types),
+        _section_considerations(portee, types, detail=True),
         _section_evenements(portee),
     ]
 
@@ -304,7 +324,7 @@ def _attestation(bilan, parametres):
         seuil=parametres.seuil_petits_effectifs,
     )
     roles = Attribution.objects.filter(lot=lot, entreprise=bilan.entreprise).values_list("role", flat=True)
-    return f"{bilan.entreprise.raison_sociale}", [
+    return bilan.entreprise.raison_sociale, [
         Section(
             "attestation",
             "Attestation",
@@ -363,7 +383,6 @@ def html(bilan) -> str:
             "sections": sections,
             "couverture": not attestation,
             "edite_le": timezone.localtime(),
-            "modalites": dict(ModaliteDecompte.choices),
         },
     )
 
@@ -397,5 +416,4 @@ def nom_fichier(bilan):
         TypeBilan.MARCHE: bilan.marche and bilan.marche.reference,
         TypeBilan.ATTESTATION: bilan.lot and f"{bilan.entreprise.raison_sociale}-lot-{bilan.lot.numero}",
     }[bilan.type]
-    nom = slugify(f"{TypeBilan(bilan.type).label}-{objet}-{bilan.annee}")[:90]
-    return str(PurePath(f"{nom}.pdf"))
+    return f"{slugify(f'{TypeBilan(bilan.type).label}-{objet}-{bilan.annee}')[:90]}.pdf"

@@ -282,25 +282,35 @@ def _heures_mensuelles(ctx):
 def _grand_livre(ctx):
     ledger = (
         indicateurs.allocations(ctx.portee)
-        .select_related("entreprise", "lot__marche", "contrat", "ligne__sous_traitant")
         .order_by("debut", "entreprise__raison_sociale", "pk")
+        .values_list(
+            "debut",
+            "fin",
+            "entreprise__raison_sociale",
+            "entreprise__siret",
+            "lot__marche__reference",
+            "lot__numero",
+            "contrat__beneficiaire_id",
+            "contrat__type_contrat",
+            "ligne__sous_traitant__raison_sociale",
+            "modalite",
+            "regle",
+            "heures",
+            "calcule_le",
+        )
     )
-    for a in ledger.iterator(chunk_size=TAILLE_DES_PAQUETS):
-        sous_traitant = a.ligne.sous_traitant if a.ligne_id and a.ligne.sous_traitant_id else None
+    for *debut, beneficiaire, type_contrat, sous_traitant, modalite, regle, heures, calcule_le in ledger.iterator(
+        chunk_size=TAILLE_DES_PAQUETS
+    ):
         yield (
-            a.debut,
-            a.fin,
-            a.entreprise.raison_sociale,
-            a.entreprise.siret,
-            a.lot.marche.reference,
-            a.lot.numero,
-            ctx.pseudonyme(a.contrat.beneficiaire_id if a.contrat_id else None),
-            TYPES_CONTRAT[a.contrat.type_contrat] if a.contrat_id else "",
-            sous_traitant.raison_sociale if sous_traitant else "",
-            MODALITES[a.modalite],
-            REGLES[a.regle],
-            a.heures,
-            timezone.localtime(a.calcule_le),
+            *debut,
+            ctx.pseudonyme(beneficiaire),
+            TYPES_CONTRAT.get(type_contrat, ""),
+            sous_traitant or "",
+            MODALITES[modalite],
+            REGLES[regle],
+            heures,
+            timezone.localtime(calcule_le),
         )
 
 
@@ -347,7 +357,7 @@ def _personnes(ctx):
 def _sorties(ctx):
     sorties = (
         Sortie.objects.filter(guichet=ctx.guichet, date__gte=ctx.portee.debut, date__lte=ctx.portee.fin)
-        .filter(Exists(indicateurs._grand_livre_du_contrat(ctx.portee)))
+        .filter(Exists(indicateurs.grand_livre_du_contrat(ctx.portee)))
         .select_related("contrat__entreprise")
         .order_by("date", "pk")
     )

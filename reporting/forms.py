@@ -69,15 +69,21 @@ class BilanForm(forms.Form):
     type = forms.ChoiceField(label="Bilan", choices=TypeBilan.choices)
     annee = forms.IntegerField(**ANNEE, help_text="Pour les bilans annuels.")
     acheteur = forms.ModelChoiceField(
-        label="Acheteur", required=False, queryset=None, help_text="Pour le bilan d'un acheteur."
+        label="Acheteur", required=False, queryset=None, empty_label="—", help_text="Pour le bilan d'un acheteur."
     )
     marche = forms.ModelChoiceField(
-        label="Marché", required=False, queryset=None, help_text="Pour un bilan de fin de marché."
+        label="Marché", required=False, queryset=None, empty_label="—", help_text="Pour un bilan de fin de marché."
     )
     entreprise = forms.ModelChoiceField(
-        label="Entreprise", required=False, queryset=None, help_text="Pour une attestation de réalisation."
+        label="Entreprise",
+        required=False,
+        queryset=None,
+        empty_label="—",
+        help_text="Pour une attestation de réalisation.",
     )
-    lot = LotChoiceField(label="Lot", required=False, queryset=None, help_text="Pour une attestation de réalisation.")
+    lot = LotChoiceField(
+        label="Lot", required=False, queryset=None, empty_label="—", help_text="Pour une attestation de réalisation."
+    )
 
     def __init__(self, *args, guichet, **kwargs):
         super().__init__(*args, **kwargs)

@@ -226,7 +226,7 @@ def barres(ident, titre, categories, series, *, unite="", description="", empile
         )
     for i, categorie in enumerate(categories):
         y0 = haut + i * bande + 5
-        etiquette = _texte(gauche - 8, y0 + bande / 2, _abrege(categorie, 28), ancre="end")
+        etiquette = _texte(gauche - 8, y0 + bande / 2, _abrege(categorie, 25), ancre="end")
         corps.append(f"<g><title>{escape(categorie)}</title>{etiquette}</g>")
         cumul = 0.0
         for j, serie in enumerate(series):

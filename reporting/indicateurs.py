@@ -602,7 +602,7 @@ def personnes_nouvelles(portee: Portee, *, seuil=None) -> Repartition:
     )
 
 
-def _grand_livre_du_contrat(portee: Portee):
+def grand_livre_du_contrat(portee: Portee):
     """Le grand livre (toutes années) d'un contrat (``OuterRef("contrat")``) dans la portée."""
     rows = Allocation.objects.filter(guichet=portee.guichet, contrat=OuterRef("contrat"))
     if portee.acheteur_id is not None:
@@ -632,7 +632,7 @@ def sorties_par_situation(portee: Portee, *, seuil=None) -> Repartition:
     comptes = {
         (ligne["situation"], ligne["moment"]): ligne["n"]
         for ligne in Sortie.objects.filter(guichet=portee.guichet, date__gte=portee.debut, date__lte=portee.fin)
-        .filter(Exists(_grand_livre_du_contrat(portee)))
+        .filter(Exists(grand_livre_du_contrat(portee)))
         .values("situation", "moment")
         .annotate(n=Count("pk"))
         .order_by()
@@ -675,34 +675,38 @@ def heures_par_structure(portee: Portee) -> Repartition:
     )
 
 
-def heures_par_entreprise(portee: Portee):
-    """Les entreprises qui doivent les heures de l'année, de la plus grosse contribution à la plus petite :
-    ``[{"entreprise_id", "raison_sociale", "siret", "type_structure", "heures", "personnes"}]`` (une requête)."""
-    return list(
+def heures_par_entreprise(portee: Portee, *, limite=None) -> list[dict]:
+    """Les entreprises (établissements) qui doivent les heures de l'année, de la plus grosse contribution à la
+    plus petite, au plus ``limite`` : ``[{"entreprise", "heures", "personnes"}]`` (deux requêtes)."""
+    lignes = list(
         allocations(portee)
-        .values(
-            "entreprise_id",
-            raison_sociale=F("entreprise__raison_sociale"),
-            siret=F("entreprise__siret"),
-            type_structure=F("entreprise__type_structure"),
-        )
+        .values("entreprise_id")
         .annotate(heures=Sum("heures"), personnes=Count("contrat__beneficiaire", distinct=True))
-        .order_by("-heures", "raison_sociale")
+        .order_by("-heures", "entreprise_id")[:limite]
     )
+    entreprises = Entreprise.objects.filter(guichet=portee.guichet, pk__in=[ligne["entreprise_id"] for ligne in lignes])
+    par_id = entreprises.in_bulk()
+    return [{"entreprise": par_id[ligne.pop("entreprise_id")], **ligne} for ligne in lignes]
 
 
 def structures_inclusives_mobilisees(portee: Portee):
     """Les structures inclusives mobilisées dans l'année (celles que compte :func:`structures_inclusives`),
     annotées des ``heures`` du grand livre où elles figurent (comme entreprise, sous-traitante ou structure qui met
-    à disposition), des plus mobilisées aux moins."""
-    ledger = allocations(portee)
-    structure = OuterRef("pk")
-    figure = Q(entreprise=structure) | Q(ligne__sous_traitant=structure) | Q(contrat__structure=structure)
-    heures = ledger.filter(figure).order_by().values("guichet").annotate(total=Sum("heures")).values("total")[:1]
+    à disposition), des plus mobilisées aux moins. Une sous-requête indexée par rôle (pas de OU : il empêcherait
+    les index)."""
+    ledger = allocations(portee).order_by().values("guichet")
+    heures = [
+        Coalesce(
+            Subquery(ledger.filter(**{role: OuterRef("pk")}).annotate(total=Sum("heures")).values("total")[:1]),
+            Value(ZERO),
+            output_field=DecimalField(),
+        )
+        for role in ("entreprise", "ligne__sous_traitant", "contrat__structure")
+    ]
     return (
         Entreprise.objects.filter(guichet=portee.guichet, type_structure__in=STRUCTURES_INCLUSIVES)
-        .annotate(heures=Subquery(heures, output_field=DecimalField()))
-        .filter(heures__isnull=False)
+        .annotate(heures=heures[0] + heures[1] + heures[2])
+        .filter(heures__gt=0)
         .order_by("-heures", "raison_sociale")
     )
 

@@ -17,6 +17,7 @@ from reporting.models import Bilan
 
 from ..clients import api, url
 from ..factories import AttributionFactory, EvenementFactory, SortieFactory, SuiviLotFactory
+from ..guichet.test_celery_worker import celery_eager_off, worker  # noqa: F401 (fixtures)
 from .jeux import ANNEE, ATTENDU, ATTENDU_V, territoire_calcule
 
 # Lots' progress as the recompute stores it (the end-of-marché bilan and the lots' table read it).
@@ -289,3 +290,25 @@ def test_regenerating_replaces_the_file_with_todays_figures(jeu, django_capture_
     assert not os.path.exists(ancien)
     with a.scope():
         assert JournalAudit.objects.filter(action="bilan.regenere", cible_id=str(bilan.pk)).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_produces_a_bilan_the_web_then_serves(jeu, worker):  # noqa: F811
+    """Through Redis to a separate worker process, as in production: the bilan's task writes the PDF where the web
+    reads it."""
+    import time
+
+    from guichet.models import Tache
+    from reporting import services
+
+    a, t = jeu
+    with a.scope():
+        bilan = services.bilan_demander(
+            guichet=a.guichet, type="marche", marche=t.m1, acting_user=a.membres[Role.FACILITATEUR].utilisateur
+        )
+        limite = time.monotonic() + 60
+        while time.monotonic() < limite and not Tache.objects.get(pk=bilan.tache_id).finie:
+            time.sleep(0.1)
+        bilan.refresh_from_db()
+        assert (bilan.statut, bilan.progression) == ("termine", 100), (bilan.tache.erreur, worker.poll())
+        assert "Bilan de fin de marché" in texte(bilan.fichier.open("rb").read())
