@@ -17,7 +17,6 @@ from reporting.models import Bilan
 
 from ..clients import api, url
 from ..factories import AttributionFactory, EvenementFactory, SortieFactory, SuiviLotFactory
-from ..guichet.test_celery_worker import celery_eager_off, worker  # noqa: F401 (fixtures)
 from .jeux import ANNEE, ATTENDU, ATTENDU_V, territoire_calcule
 
 # Lots' progress as the recompute stores it (the end-of-marché bilan and the lots' table read it).
@@ -293,7 +292,7 @@ def test_regenerating_replaces_the_file_with_todays_figures(jeu, django_capture_
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_produces_a_bilan_the_web_then_serves(jeu, worker):  # noqa: F811
+def test_a_real_worker_produces_a_bilan_the_web_then_serves(jeu, worker):
     """Through Redis to a separate worker process, as in production: the bilan's task writes the PDF where the web
     reads it."""
     import time
