@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from conventions.selectors import conventions_a_echeance
@@ -24,12 +24,8 @@ APERCU = 5
 
 
 def lien(nom, guichet, **kwargs):
-    """The URL of a page of the guichet, or ``None`` when that page does not exist (yet): pages of other issues
-    (the relevés) are linked as soon as they land, never broken before."""
-    try:
-        return reverse(nom, kwargs={"guichet_slug": guichet.slug, **kwargs})
-    except NoReverseMatch:
-        return None
+    """The URL of a page of the guichet (where an alert is fixed)."""
+    return reverse(nom, kwargs={"guichet_slug": guichet.slug, **kwargs})
 
 
 @dataclass

@@ -380,7 +380,7 @@ def progression(ident, libelle, taux, *, statut="vert"):
     dû."""
     largeur, hauteur = 200.0, 14.0
     rempli = 0.0 if taux is None else largeur * min(max(float(taux), 0.0), 1.0)
-    texte = "sans objet" if taux is None else nombre(Decimal(str(round(float(taux) * 100, 1))), "%")
+    texte = "sans objet" if taux is None else nombre((Decimal(str(taux)) * 100).quantize(Decimal("0.1")), "%")
     titre = f"{libelle} : {texte}"
     return mark_safe(  # noqa: S308 (texts escaped)
         f'<svg xmlns="http://www.w3.org/2000/svg" class="progression" viewBox="0 0 {largeur:.0f} {hauteur:.0f}" '
