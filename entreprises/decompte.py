@@ -30,15 +30,18 @@ Les heures dues sont celles **en vigueur ce jour** (dernier avenant ayant pris e
 suivi est ce jour (``timezone.localdate()``).
 """
 
+import hashlib
 from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import fields
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -47,7 +50,7 @@ from marches.models import Attribution, Consideration, Lot
 from publics.models import Contrat
 
 from .enums import STRUCTURES_INCLUSIVES
-from .models import Allocation, Exclusion, LigneReleve, Releve, SuiviLot
+from .models import Allocation, EmpreinteDecompte, Exclusion, LigneReleve, Releve, SuiviLot
 from .moteur import LigneEntree, LotEntree, ParametresMoteur, Seuils, calculer, suivi
 
 ZERO = Decimal(0)
@@ -178,10 +181,10 @@ def _lots_par_entreprise(guichet, clauses, entreprises=None):
     return lots
 
 
-def _lignes_par_entreprise(guichet, entreprises=None):
-    """Every line of the companies' statements in force, whatever its status: lines not validated are shown among
-    the excluded hours with their reason (domain.md §4). A relevé replaced by a validated correction is left out:
-    the correction carries the month's lines again, which would otherwise count twice."""
+def _valeurs_lignes(guichet, entreprises=None):
+    """The rows of every line of the companies' statements in force, whatever its status, company first: lines not
+    validated are shown among the excluded hours with their reason (domain.md §4). A relevé replaced by a validated
+    correction is left out: the correction carries the month's lines again, which would otherwise count twice."""
     # ``releve__guichet`` adds nothing to the rows, but lets the planner join only the guichet's relevés instead of
     # reading every relevé of the instance (half a second per guichet at the national scale).
     lignes = LigneReleve.objects.filter(
@@ -189,7 +192,7 @@ def _lignes_par_entreprise(guichet, entreprises=None):
     )
     if entreprises is not None:
         lignes = lignes.filter(releve__entreprise__in=entreprises)
-    rows = lignes.values_list(
+    return lignes.order_by().values_list(
         "releve__entreprise_id",
         "id",
         "date_debut",
@@ -202,13 +205,85 @@ def _lignes_par_entreprise(guichet, entreprises=None):
         "statut",
         "sous_traitant__type_structure",
     )
+
+
+def _lignes_par_entreprise(valeurs):
+    """``{entreprise_id: [LigneEntree]}`` from :func:`_valeurs_lignes`."""
     inclusives = set(STRUCTURES_INCLUSIVES)
     par_entreprise = defaultdict(list)
-    for entreprise_id, *ligne, type_structure in rows:
+    for entreprise_id, *ligne, type_structure in valeurs:
         par_entreprise[entreprise_id].append(
             LigneEntree(*ligne, type_structure is None or type_structure in inclusives)
         )
     return par_entreprise
+
+
+# --------------------------------------------------------------------------------------------------------
+# Empreintes : ce dont le grand livre d'une entreprise a été calculé
+# --------------------------------------------------------------------------------------------------------
+
+
+def _version_du_calcul():
+    """A digest of the code that turns inputs into a ledger (the engine and this module): a new version of either
+    makes every stored fingerprint stale, so the next recompute rewrites every ledger."""
+    dossier = Path(__file__).resolve().parent
+    code = hashlib.md5(usedforsecurity=False)  # a change detector, not a secret
+    for fichier in sorted([*dossier.joinpath("moteur").glob("*.py"), dossier / "decompte.py"]):
+        code.update(fichier.read_bytes())
+    return code.hexdigest()
+
+
+VERSION_DU_CALCUL = _version_du_calcul()
+
+
+def _empreintes_sql(valeurs):
+    """``{entreprise_id: (rows, digest)}`` of the rows of a ``values_list`` queryset whose first column is the
+    company, computed by PostgreSQL so that the rows never travel to Python: each row's 64-bit hash
+    (``hash_record_extended``, PostgreSQL 14+), combined by XOR, which does not depend on the order of the rows
+    (each row carries its own id, so no two rows are alike)."""
+    try:
+        sql, params = valeurs.query.sql_with_params()
+    except EmptyResultSet:  # ``entreprise__in=[]``: Django knows there is no row without asking
+        return {}
+    with connection.cursor() as cursor:
+        # ``sql`` is Django's own compilation of the queryset, its values still passed as parameters.
+        cursor.execute(
+            f"SELECT s.cle, count(*), bit_xor(hash_record_extended(s, 0)) FROM ({sql}) AS s(cle) GROUP BY s.cle",  # noqa: S608
+            params,
+        )
+        return {cle: (n, empreinte) for cle, n, empreinte in cursor.fetchall()}
+
+
+def _empreintes(moteur, lots, lignes, contrats):
+    """``{entreprise_id: md5}`` of everything :func:`moteur.calculer` reads for each company that holds a lot or
+    has statement lines (see ``EmpreinteDecompte``). ``lots``: :func:`_lots_par_entreprise`; ``lignes`` and
+    ``contrats``: the ``values_list`` querysets the engine's inputs are built from."""
+    des_lignes, des_contrats = _empreintes_sql(lignes), _empreintes_sql(contrats)
+    commun = f"{VERSION_DU_CALCUL}|{moteur!r}"
+    empreintes = {}
+    for entreprise_id in set(lots) | set(des_lignes):
+        tenus = sorted(lots.get(entreprise_id, ()), key=lambda lot: (lot.id, lot.role))
+        texte = f"{commun}|{tenus!r}|{des_lignes.get(entreprise_id)}|{des_contrats.get(entreprise_id)}"
+        empreintes[entreprise_id] = hashlib.md5(texte.encode(), usedforsecurity=False).hexdigest()
+    return empreintes
+
+
+def _grand_livre_par_entreprise(guichet):
+    """``{entreprise_id: (rows, hours)}`` of the guichet's ledger as it stands: a ledger that no longer matches what
+    was written (rows deleted by hand, a recompute lost) is rewritten even when its inputs did not change."""
+    totaux = defaultdict(lambda: (0, ZERO))
+    for model in (Allocation, Exclusion):
+        rows = (
+            model.objects.filter(guichet=guichet)
+            .order_by()
+            .values("entreprise_id")
+            .annotate(n=Count("id"), h=Sum("heures"))
+            .values_list("entreprise_id", "n", "h")
+        )
+        for entreprise_id, n, heures in rows:
+            lignes, total = totaux[entreprise_id]
+            totaux[entreprise_id] = (lignes + n, total + heures)
+    return totaux
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -265,12 +340,21 @@ def _suivis_ecrire(guichet, lot_ids, *, parametres, jour, calcule_le):
     """Rewrite the ``SuiviLot`` of ``lot_ids`` (``None``: every lot of the guichet). A lot without an hours clause
     has no progress to follow: its row goes."""
     suivis = suivis_calculer(guichet, lot_ids, parametres=parametres, jour=jour, calcule_le=calcule_le)
-    sans_clause = SuiviLot.objects.filter(guichet=guichet).exclude(lot__in=list(suivis))
+    anciens = SuiviLot.objects.filter(guichet=guichet)
     if lot_ids is not None:
-        sans_clause = sans_clause.filter(lot__in=lot_ids)
-    sans_clause.delete()
+        anciens = anciens.filter(lot__in=lot_ids)
+    anciens.exclude(lot__in=list(suivis)).delete()
+    # Only the rows whose figures changed are written: ``calcule_le`` then says when they last changed, and the
+    # dashboards' caches, keyed on it (``reporting.indicateurs.empreinte``), outlive a night that changed nothing.
+    chiffres = CHAMPS_SUIVI[:-1]
+    inchanges = set(anciens.filter(lot__in=list(suivis)).values_list("lot_id", *chiffres))
+    a_ecrire = [
+        suivi
+        for suivi in suivis.values()
+        if (suivi.lot_id, *(getattr(suivi, champ) for champ in chiffres)) not in inchanges
+    ]
     SuiviLot.objects.bulk_create(
-        suivis.values(), batch_size=2000, update_conflicts=True, unique_fields=["lot"], update_fields=CHAMPS_SUIVI
+        a_ecrire, batch_size=2000, update_conflicts=True, unique_fields=["lot"], update_fields=CHAMPS_SUIVI
     )
     return len(suivis)
 
@@ -281,9 +365,10 @@ def _suivis_ecrire(guichet, lot_ids, *, parametres, jour, calcule_le):
 
 
 def _calculer(guichet_id, ids, *, lots, contrats, lignes, parametres, calcule_le, signaler):
-    """Run the engine company by company: the rows of the new ledger, ready for ``COPY``."""
+    """Run the engine company by company: the rows of the new ledger, ready for ``COPY``, and the size of each
+    company's ledger ``{entreprise_id: (rows, hours)}``."""
     moteur = ParametresMoteur.depuis(parametres)
-    allocations, exclusions = [], []
+    allocations, exclusions, tailles = [], [], {}
     for rang, entreprise_id in enumerate(ids, start=1):
         resultat = calculer(
             lots=lots.get(entreprise_id, ()),
@@ -324,18 +409,23 @@ def _calculer(guichet_id, ids, *, lots, contrats, lignes, parametres, calcule_le
             )
             for e in resultat.exclusions
         )
+        ecrites = [*resultat.allocations, *resultat.exclusions]
+        tailles[entreprise_id] = (len(ecrites), sum((ligne.heures for ligne in ecrites), ZERO))
         if rang % 50 == 0:
             signaler(10 + 70 * rang // len(ids))
-    return allocations, exclusions
+    return allocations, exclusions, tailles
 
 
-def _recalculer(guichet, entreprise_ids=None, *, lot_ids=(), progression=None) -> dict:
+def _recalculer(guichet, entreprise_ids=None, *, lot_ids=(), progression=None, forcer=True) -> dict:
     """Recompute the companies ``entreprise_ids`` (``None``: every company of the guichet that holds a lot or has
     statement lines) in one transaction, replace their ledger, then rewrite the progress of the lots touched: those
     of their old ledger, those they hold, and ``lot_ids`` (every lot for the whole guichet).
 
-    A constant number of queries whatever the size: the inputs are read in five ``values_list`` queries, the ledger
-    written with two ``COPY``."""
+    Unless ``forcer``, a company whose inputs and ledger are those of its last recompute (``EmpreinteDecompte``)
+    keeps its ledger: the same inputs would give the same rows.
+
+    A constant number of queries whatever the size: the inputs are read in a few ``values_list`` queries (the lines
+    and contracts of the companies to recompute only), the ledger written with two ``COPY``."""
     signaler = progression or (lambda pct: None)
     tout = entreprise_ids is None
     ids = None if tout else sorted(set(entreprise_ids))
@@ -346,38 +436,77 @@ def _recalculer(guichet, entreprise_ids=None, *, lot_ids=(), progression=None) -
         for entreprise_id in [None] if tout else ids:
             _verrouiller(guichet.pk, entreprise_id)
         parametres = parametres_of(guichet=guichet)
+        moteur = ParametresMoteur.depuis(parametres)
         leurs_lots = None if tout else Attribution.objects.filter(entreprise__in=ids).values("lot")
         clauses = _clauses(guichet, jour, lots=leurs_lots)
         lots = _lots_par_entreprise(guichet, clauses, entreprises=ids)
         contrats = Contrat.objects.filter(guichet=guichet)
         if not tout:
             contrats = contrats.filter(entreprise__in=ids)
-        contrats = contrats.entrees_moteur_par_entreprise()
-        lignes = _lignes_par_entreprise(guichet, entreprises=ids)
+        empreintes = _empreintes(moteur, lots, _valeurs_lignes(guichet, ids), contrats.valeurs_moteur())
         if tout:
-            ids = sorted(set(lots) | set(lignes))
+            ids = sorted(empreintes)
+        a_calculer = ids
+        if not forcer:
+            anciennes_empreintes = EmpreinteDecompte.objects.filter(guichet=guichet).values_list(
+                "entreprise_id", "empreinte", "lignes_grand_livre", "heures_grand_livre"
+            )
+            connues = {pk: (empreinte, (n, heures)) for pk, empreinte, n, heures in anciennes_empreintes}
+            grand_livre = _grand_livre_par_entreprise(guichet)
+            a_calculer = [pk for pk in ids if connues.get(pk) != (empreintes[pk], grand_livre.get(pk, (0, ZERO)))]
+        # Only the companies to recompute are read; all of them: no filter, the cheapest plan.
+        filtre = None if tout and len(a_calculer) == len(ids) else a_calculer
+        if filtre is not None:
+            contrats = contrats.filter(entreprise__in=filtre)
         signaler(10)
-        allocations, exclusions = _calculer(
+        allocations, exclusions, tailles = _calculer(
             guichet.pk,
-            ids,
+            a_calculer,
             lots=lots,
-            contrats=contrats,
-            lignes=lignes,
+            contrats=contrats.entrees_moteur_par_entreprise(),
+            lignes=_lignes_par_entreprise(_valeurs_lignes(guichet, filtre)),
             parametres=parametres,
             calcule_le=calcule_le,
             signaler=signaler,
         )
+        # The old ledger of the companies recomputed, and of those that no longer hold a lot nor have lines.
         anciennes = Allocation.objects.filter(guichet=guichet)
         exclues = Exclusion.objects.filter(guichet=guichet)
+        perimees = EmpreinteDecompte.objects.filter(guichet=guichet)
+        if tout:
+            gardees = sorted(set(ids) - set(a_calculer))
+            anciennes, exclues = anciennes.exclude(entreprise__in=gardees), exclues.exclude(entreprise__in=gardees)
+            perimees = perimees.exclude(entreprise__in=ids)
+        else:
+            anciennes, exclues = anciennes.filter(entreprise__in=ids), exclues.filter(entreprise__in=ids)
+            perimees = perimees.filter(entreprise__in=ids).exclude(entreprise__in=list(empreintes))
         touches = None
         if not tout:
-            anciennes, exclues = anciennes.filter(entreprise__in=ids), exclues.filter(entreprise__in=ids)
             touches = set(anciennes.values_list("lot_id", flat=True).distinct()) | set(lot_ids)
             touches.update(lot.id for tenus in lots.values() for lot in tenus)
         anciennes.delete()
         exclues.delete()
+        perimees.delete()
         _copier(Allocation, COLONNES_ALLOCATION, allocations)
         _copier(Exclusion, COLONNES_EXCLUSION, exclusions)
+        EmpreinteDecompte.objects.bulk_create(
+            [
+                EmpreinteDecompte(
+                    guichet=guichet,
+                    entreprise_id=pk,
+                    empreinte=empreintes[pk],
+                    lignes_grand_livre=tailles[pk][0],
+                    heures_grand_livre=tailles[pk][1],
+                    calcule_le=calcule_le,
+                )
+                for pk in a_calculer
+                if pk in empreintes
+            ],
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["guichet", "entreprise"],
+            update_fields=["empreinte", "lignes_grand_livre", "heures_grand_livre", "calcule_le"],
+        )
         signaler(90)
         if touches is not None:
             # Lock the lots touched (in id order) before summing their ledger: see the module's docstring.
@@ -386,6 +515,7 @@ def _recalculer(guichet, entreprise_ids=None, *, lot_ids=(), progression=None) -
         n_lots = _suivis_ecrire(guichet, touches, parametres=parametres, jour=jour, calcule_le=calcule_le)
     return {
         "entreprises": len(ids),
+        "recalculees": len(a_calculer),
         "allocations": len(allocations),
         "exclusions": len(exclusions),
         "lots": n_lots,
@@ -410,10 +540,11 @@ def lots_recalculer(*, guichet, lot_ids) -> dict:
     return _recalculer(guichet, entreprises, lot_ids=lot_ids)
 
 
-def guichet_recalculer(guichet, *, progression=None) -> dict:
-    """The whole guichet (nightly, or ``recalculs/``), under the guichet's exclusive lock; ``progression(pct)``
-    reports progress."""
-    return _recalculer(guichet, progression=progression)
+def guichet_recalculer(guichet, *, progression=None, forcer=True) -> dict:
+    """The whole guichet, under the guichet's exclusive lock; ``progression(pct)`` reports progress. On demand
+    (``recalculs/``) every ledger is rewritten; the nightly run passes ``forcer=False`` and rewrites only the
+    companies whose inputs or ledger changed (``EmpreinteDecompte``)."""
+    return _recalculer(guichet, progression=progression, forcer=forcer)
 
 
 # --------------------------------------------------------------------------------------------------------

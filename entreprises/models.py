@@ -410,7 +410,27 @@ class SuiviLot(TenantModel):
     class Meta:
         verbose_name = "suivi d'un lot"
         verbose_name_plural = "suivis des lots"
-        indexes = [models.Index(fields=["guichet", "statut_risque"])]
+        # (guichet, calcule_le): the latest change of a guichet's figures, read by each dashboard (its cache key).
+        indexes = [models.Index(fields=["guichet", "statut_risque"]), models.Index(fields=["guichet", "-calcule_le"])]
+
+
+class EmpreinteDecompte(TenantModel):
+    """What a company's ledger was computed from: a digest of the engine's inputs (its lines, contracts, lots,
+    the guichet's settings and the engine's code) and the size of the ledger written. The nightly recompute
+    rewrites only the companies whose digest or ledger differs: the engine is deterministic (domain.md §5.5), so
+    the same inputs would give the same ledger."""
+
+    entreprise = _lien(Entreprise, on_delete=models.CASCADE, related_name="+")
+    empreinte = models.CharField("empreinte des entrées", max_length=32)
+    lignes_grand_livre = models.PositiveIntegerField("lignes du grand livre")
+    heures_grand_livre = _heures("heures du grand livre")
+    calcule_le = models.DateTimeField("calculé le")
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "empreinte d'un décompte"
+        constraints = [models.UniqueConstraint(fields=["guichet", "entreprise"], name="une_empreinte_par_entreprise")]
 
 
 CHAMPS_ENTREPRISE = champs_modifiables(Entreprise)

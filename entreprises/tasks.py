@@ -59,17 +59,19 @@ def decompte_lots(self, guichet_id, lot_ids):
 
 
 @app.task(**REPRISE)
-def decompte_guichet(self, guichet_id):
-    """Recompute the whole guichet, reporting progress (``recalculs/``, ``taches/<id>/``)."""
+def decompte_guichet(self, guichet_id, forcer=True):
+    """Recompute the whole guichet, reporting progress (``recalculs/``, ``taches/<id>/``); ``forcer=False``: only
+    the companies whose inputs or ledger changed (``decompte.guichet_recalculer``)."""
     guichet = Guichet.objects.get(pk=guichet_id)
-    return decompte.guichet_recalculer(guichet, progression=self.progression)
+    return decompte.guichet_recalculer(guichet, progression=self.progression, forcer=forcer)
 
 
 @app.task
 def decompte_nuit():
-    """Nightly (Celery beat): every active guichet is recomputed from scratch (domain.md §5.5), one task each, so
-    the workers share them and one guichet's failure does not stop the others."""
+    """Nightly (Celery beat): every active guichet is checked, one task each, so the workers share them and one
+    guichet's failure does not stop the others. Every company whose inputs or ledger changed since its last
+    recompute is recomputed from scratch (domain.md §5.5); the others would get the very same ledger."""
     guichets = list(Guichet.objects.filter(actif=True).values_list("pk", flat=True))
     for guichet_id in guichets:
-        decompte_guichet.delay(guichet_id)
+        decompte_guichet.delay(guichet_id, forcer=False)
     return len(guichets)

@@ -362,10 +362,9 @@ class ContratQuerySet(models.QuerySet):
             par_entreprise.setdefault(entreprise_id, []).append(contrat)
         return par_entreprise
 
-    def _entrees_moteur(self):
-        from entreprises.moteur import ContratEntree
-
-        rows = self.avec_eligibilite().values_list(
+    def valeurs_moteur(self):
+        """The rows the hours engine reads, company first: ``entreprises.decompte`` also fingerprints them in SQL."""
+        return self.avec_eligibilite().values_list(
             "entreprise_id",
             "id",
             "modalite",
@@ -376,7 +375,11 @@ class ContratQuerySet(models.QuerySet):
             "eligible",
             "motif_ineligibilite",
         )
-        for entreprise_id, pk, modalite, type_contrat, debut, fin, lot_id, eligible, motif in rows:
+
+    def _entrees_moteur(self):
+        from entreprises.moteur import ContratEntree
+
+        for entreprise_id, pk, modalite, type_contrat, debut, fin, lot_id, eligible, motif in self.valeurs_moteur():
             contrat = ContratEntree(
                 id=pk,
                 modalite=modalite,

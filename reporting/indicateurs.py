@@ -45,7 +45,6 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     Subquery,
@@ -107,16 +106,17 @@ def empreinte(guichet) -> str:
     and its lots' progress (rewritten by each recompute of the ledger). Times, not only ids: a database emptied
     and filled again (tests, demos) restarts its ids, never its clock."""
     journal = JournalAudit.objects.filter(guichet=OuterRef("pk")).order_by("-cree_le", "-pk")
-    suivis = SuiviLot.objects.filter(guichet=OuterRef("pk")).order_by().values("guichet")
+    # A recompute that changes a lot's figures rewrites its row with a new ``calcule_le``; one that removes a row
+    # (a lot without hours clause any more) follows a write that is in the journal.
+    suivi = SuiviLot.objects.filter(guichet=OuterRef("pk")).order_by("-calcule_le")
     valeurs = (
         Guichet.objects.filter(pk=guichet.pk)
         .annotate(
             journal=Subquery(journal.values("pk")[:1]),
             journal_le=Subquery(journal.values("cree_le")[:1]),
-            suivi=Subquery(suivis.annotate(m=Max("calcule_le")).values("m")[:1]),
-            suivis=Subquery(suivis.annotate(n=Count("pk")).values("n")[:1]),
+            suivi=Subquery(suivi.values("calcule_le")[:1]),
         )
-        .values_list("cree_le", "journal", "journal_le", "suivi", "suivis")
+        .values_list("cree_le", "journal", "journal_le", "suivi")
         .get()
     )
     return "-".join(str(v.timestamp() if hasattr(v, "timestamp") else v) for v in valeurs)

@@ -95,7 +95,7 @@ def test_the_guichet_recompute_gives_the_ledger_of_the_company_recomputes_and_fo
         decompte.entreprise_recalculer(guichet=territoire.guichet, entreprise_id=entreprise.pk)
         par_entreprise = grand_livre(), exclusions()
         seul = lot_clause(territoire, heures=300, debut=date(2026, 1, 1), fin=date(2026, 12, 31))
-        with django_assert_max_num_queries(20):
+        with django_assert_max_num_queries(24):
             bilan = decompte.guichet_recalculer(territoire.guichet)
         assert (grand_livre(), exclusions()) == par_entreprise
         suivi = SuiviLot.objects.get(lot=seul)
