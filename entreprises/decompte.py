@@ -446,7 +446,7 @@ def _recalculer(guichet, entreprise_ids=None, *, lot_ids=(), progression=None, f
         empreintes = _empreintes(moteur, lots, _valeurs_lignes(guichet, ids), contrats.valeurs_moteur())
         if tout:
             ids = sorted(empreintes)
-        a_calculer = ids
+        a_calculer, a_effacer = ids, ids
         if not forcer:
             anciennes_empreintes = EmpreinteDecompte.objects.filter(guichet=guichet).values_list(
                 "entreprise_id", "empreinte", "lignes_grand_livre", "heures_grand_livre"
@@ -454,6 +454,8 @@ def _recalculer(guichet, entreprise_ids=None, *, lot_ids=(), progression=None, f
             connues = {pk: (empreinte, (n, heures)) for pk, empreinte, n, heures in anciennes_empreintes}
             grand_livre = _grand_livre_par_entreprise(guichet)
             a_calculer = [pk for pk in ids if connues.get(pk) != (empreintes[pk], grand_livre.get(pk, (0, ZERO)))]
+            # Also the ledger of the companies that no longer hold a lot nor have lines.
+            a_effacer = sorted(set(a_calculer) | (set(grand_livre) - set(ids)))
         # Only the companies to recompute are read; all of them: no filter, the cheapest plan.
         filtre = None if tout and len(a_calculer) == len(ids) else a_calculer
         if filtre is not None:
@@ -469,16 +471,16 @@ def _recalculer(guichet, entreprise_ids=None, *, lot_ids=(), progression=None, f
             calcule_le=calcule_le,
             signaler=signaler,
         )
-        # The old ledger of the companies recomputed, and of those that no longer hold a lot nor have lines.
+        # The old ledger of the companies recomputed (the whole guichet's when all are), and of those that no longer
+        # hold a lot nor have lines.
         anciennes = Allocation.objects.filter(guichet=guichet)
         exclues = Exclusion.objects.filter(guichet=guichet)
         perimees = EmpreinteDecompte.objects.filter(guichet=guichet)
+        if not (tout and forcer):
+            anciennes, exclues = anciennes.filter(entreprise__in=a_effacer), exclues.filter(entreprise__in=a_effacer)
         if tout:
-            gardees = sorted(set(ids) - set(a_calculer))
-            anciennes, exclues = anciennes.exclude(entreprise__in=gardees), exclues.exclude(entreprise__in=gardees)
             perimees = perimees.exclude(entreprise__in=ids)
         else:
-            anciennes, exclues = anciennes.filter(entreprise__in=ids), exclues.filter(entreprise__in=ids)
             perimees = perimees.filter(entreprise__in=ids).exclude(entreprise__in=list(empreintes))
         touches = None
         if not tout:
