@@ -30,14 +30,15 @@ def test_a_facilitator_produces_the_copil_bilan_and_the_partner_downloads_it(liv
     page.get_by_role("navigation", name="Navigation du guichet").get_by_role("link", name="Bilans").click()
     page.locator("#id_type").select_option(label="Bilan annuel du comité de pilotage")
     page.locator("#id_annee").fill("2026")
-    page.get_by_role("button", name="Produire").click()
+    # Tests run tasks in-process: the PDF is rendered within the request (seconds on a busy machine).
+    page.get_by_role("button", name="Produire").click(timeout=60_000)
     page.get_by_text("Bilan demandé").wait_for()
     page.get_by_role("link", name="Télécharger « Bilan 2026 du comité de pilotage »").wait_for()
     ARTEFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTEFACTS / "bilans-facilitateur.png"), full_page=True)
     # The end-of-marché bilan, asked from the marché's page: the « Bilans » page follows it, the marché links to it.
     page.goto(f"{live_server.url}/{territoire.slug}/marches/{jeu.m1.pk}/")
-    page.get_by_role("button", name="Produire le bilan de fin de marché").click()
+    page.get_by_role("button", name="Produire le bilan de fin de marché").click(timeout=60_000)
     page.get_by_text("Bilan demandé").wait_for()
     titre = f"Bilan de fin de marché {jeu.m1.reference}"
     page.get_by_role("link", name=f"Télécharger « {titre} »").wait_for()
