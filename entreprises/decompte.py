@@ -46,6 +46,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from guichet.selectors import parametres_of
+from guichet.services import envoyer_apres_commit
 from marches.models import Attribution, Consideration, Lot
 from publics.models import Contrat
 
@@ -569,9 +570,10 @@ def declencheurs_suspendus():
         _suspendus.reset(jeton)
 
 
-def _apres_commit(task, *args):
+def _apres_commit(task, *args, libelle):
     if not _suspendus.get():
-        transaction.on_commit(lambda: task.delay(*args))
+        # Kept as a ``Tache`` to send later if the broker is down (``guichet.services.envoyer_apres_commit``).
+        envoyer_apres_commit(task, *args, libelle=libelle)
 
 
 def recalcul_demander(*, guichet, entreprise_id) -> None:
@@ -579,7 +581,7 @@ def recalcul_demander(*, guichet, entreprise_id) -> None:
     the task reads what was committed."""
     from .tasks import decompte_entreprise
 
-    _apres_commit(decompte_entreprise, guichet.pk, entreprise_id)
+    _apres_commit(decompte_entreprise, guichet.pk, entreprise_id, libelle="Recalcul des heures d'une entreprise")
 
 
 def recalcul_lots_demander(*, guichet, lot_ids) -> None:
@@ -589,11 +591,11 @@ def recalcul_lots_demander(*, guichet, lot_ids) -> None:
 
     ids = sorted(set(lot_ids))
     if ids:
-        _apres_commit(decompte_lots, guichet.pk, ids)
+        _apres_commit(decompte_lots, guichet.pk, ids, libelle="Recalcul des heures de lots")
 
 
 def recalcul_guichet_demander(*, guichet) -> None:
     """Recompute the whole guichet once the current transaction commits (its counting settings changed)."""
     from .tasks import decompte_guichet
 
-    _apres_commit(decompte_guichet, guichet.pk)
+    _apres_commit(decompte_guichet, guichet.pk, libelle="Recalcul des heures du guichet")

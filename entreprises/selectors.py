@@ -2,13 +2,14 @@
 admins, facilitators and the company (``releves.view``), never by ``lecteur`` or buyer members: their lines name
 people (architecture.md, tenancy §6; api.md's table)."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Exists, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from guichet.dates import dernier_jour, libelle_mois
+from guichet.dates import ajouter_mois, dernier_jour, libelle_mois
 from guichet.enums import Role, TypeConsideration
 from guichet.models import JournalAudit, Parametres
 from guichet.selectors import parametres_of
@@ -29,9 +30,11 @@ from .models import (
     Releve,
     SuiviLot,
 )
+from .moteur.suivi import reste_a_realiser, taux_realisation
 
 # The roles on a lot that owe its hours (domain.md §5.1): a sous-traitant does not.
 ROLES_DEBITEURS = [RoleAttribution.TITULAIRE, RoleAttribution.COTRAITANT]
+ZERO = Decimal(0)
 
 
 def entreprises_visibles(*, guichet, membre):
@@ -231,40 +234,6 @@ def releves_manquants(*, guichet, periode):
     )
 
 
-def espace_entreprise(*, guichet, entreprise):
-    """What a company owes and what it has done (issue: the company portal): its lots with their hours due and,
-    once the engine has run, their progress (``SuiviLot``); its hours pooled across its lots; its contracts."""
-    role = Attribution.objects.filter(lot=OuterRef("pk"), entreprise=entreprise).values("role")[:1]
-    lots = list(
-        Lot.objects.filter(guichet=guichet)
-        .tenus_par(entreprise.pk)
-        .avec_resume()
-        .select_related("marche__acheteur", "suivi")
-        .annotate(role=Subquery(role))
-        .order_by("fin", "marche__reference", "numero")
-    )
-    for lot in lots:
-        lot.role_libelle = RoleAttribution(lot.role).label if lot.role else ""
-    lignes = LigneReleve.objects.filter(releve__entreprise=entreprise, contrat__isnull=False)
-    declarees = lignes.aggregate(
-        validees=Sum("heures", filter=Q(pk__in=LigneReleve.objects.validees().values("pk"))),
-        en_attente=Sum("heures", filter=Q(releve__statut=StatutReleve.SOUMIS)),
-    )
-    dues = sum((lot.heures_dues or 0 for lot in lots if lot.role in ROLES_DEBITEURS), Decimal(0))
-    comptees_total = Allocation.objects.filter(entreprise=entreprise).aggregate(total=Sum("heures"))["total"]
-    return {
-        "lots": lots,
-        "heures_dues": dues,
-        "heures_comptees": comptees_total,
-        "reste": max(dues - (comptees_total or 0), Decimal(0)),
-        "heures_validees": declarees["validees"] or Decimal(0),
-        "heures_en_attente": declarees["en_attente"] or Decimal(0),
-        "contrats": Contrat.objects.filter(entreprise=entreprise)
-        .select_related("beneficiaire", "lot__marche")
-        .order_by("-date_debut", "-pk"),
-    }
-
-
 # --- The hours ledger and the lots' progress (entreprises.decompte) ----------------------------------------
 
 
@@ -326,32 +295,144 @@ def explication_lot(*, guichet, membre, lot) -> dict:
     }
 
 
-def decompte_entreprise(*, guichet, entreprise) -> dict:
-    """The company's pooled view (domain.md §5): each lot it holds with the hours it carries there and the lot's
-    progress (every member of a groupement), its totals by rule, and its excluded hours with their reason, so
-    that the facilitator can fix the cause."""
-    allocations = Allocation.objects.filter(guichet=guichet, entreprise=entreprise)
-    exclusions = Exclusion.objects.filter(guichet=guichet, entreprise=entreprise)
-    portees = allocations.filter(lot=OuterRef("lot"))
-    lots = (
-        Attribution.objects.filter(guichet=guichet, entreprise=entreprise)
-        .select_related("lot__marche__acheteur", "lot__suivi")
+# --- A company's obligations (its space, its page, its dashboard) ------------------------------------------------
+
+
+def obligations_entreprise(*, guichet, entreprise_id, aujourdhui=None) -> dict:
+    """What a company owes and has done, pooled across its lots (domain.md §5): the one place read by the company's
+    space (``mon-espace/``), its page for facilitators and its dashboard, so the three show the same figures.
+
+    ``lots``: every lot it holds (any role), the most urgent end first, each with its attribution (``role``,
+    ``role_libelle``, ``montant_attribue``, ``notifie_le``), its dates (``debut``, ``fin``), the hours due in force
+    today (``heures_dues``, ``None`` without an hours clause), the company's own hours on it from the ledger
+    (``heures_entreprise``, ``depassement_entreprise``), the lot's progress (``suivi``: every member of a
+    groupement, absent before the first recompute) and ``doit`` (it owes the lot's hours: titulaire or co-traitant of
+    an hours clause). ``lots_dus``: those it owes. Totals over the lots owed: ``heures_dues``, ``heures_realisees``
+    (its own hours on them), ``reste``, ``taux``. Its whole ledger: ``heures_comptees`` (``None`` before the first
+    recompute), ``depassement``, ``calcule_le``.
+
+    Two queries whatever the number of lots (each figure a correlated subquery, no join that would multiply rows).
+    The lists only some pages show are read beside it: ``heures_declarees``, ``exclusions_entreprise``,
+    ``releves_dus``, ``lignes_a_corriger``."""
+    aujourdhui = aujourdhui or timezone.localdate()
+    attribution = Attribution.objects.filter(lot=OuterRef("pk"), entreprise_id=entreprise_id)
+    clause = Consideration.objects.filter(lot=OuterRef("pk"), type=TypeConsideration.CLAUSE_HEURES)
+    siennes = Allocation.objects.filter(lot=OuterRef("pk"), entreprise_id=entreprise_id)
+    lots = list(
+        Lot.objects.filter(guichet=guichet)
+        .filter(Exists(attribution))
+        .avec_dates()
+        .avec_heures_du_jour(aujourdhui)
         .annotate(
-            debut=Coalesce("lot__date_debut_execution", "lot__marche__date_debut_execution"),
-            fin=Coalesce("lot__date_fin_execution", "lot__marche__date_fin_execution"),
-            heures_portees=_somme(portees),
-            depassement_porte=_somme(portees.filter(regle="depassement")),
+            role=Subquery(attribution.values("role")[:1]),
+            montant_attribue=Subquery(attribution.values("montant_ht")[:1]),
+            notifie_le=Subquery(attribution.values("date_notification")[:1]),
+            a_clause=Exists(clause),
+            heures_entreprise=_somme(siennes),
+            depassement_entreprise=_somme(siennes.filter(regle="depassement")),
         )
-        .order_by("fin", "lot_id")
+        .select_related("marche__acheteur", "suivi")
+        .order_by("fin", "marche__reference", "numero", "pk")
     )
-    totaux = allocations.aggregate(
-        comptees=Coalesce(Sum("heures"), 0, output_field=DecimalField()),
+    for lot in lots:
+        lot.role_libelle = RoleAttribution(lot.role).label
+        lot.doit = lot.a_clause and lot.role in ROLES_DEBITEURS
+    dus = [lot for lot in lots if lot.doit]
+    dues = sum((lot.heures_dues or ZERO for lot in dus), ZERO)
+    realisees = sum((lot.heures_entreprise for lot in dus), ZERO)
+    grand_livre = Allocation.objects.filter(guichet=guichet, entreprise_id=entreprise_id).aggregate(
+        comptees=Sum("heures"),
         depassement=Coalesce(Sum("heures", filter=Q(regle="depassement")), 0, output_field=DecimalField()),
         calcule_le=Max("calcule_le"),
     )
-    totaux["exclues"] = exclusions.aggregate(total=Coalesce(Sum("heures"), 0, output_field=DecimalField()))["total"]
     return {
         "lots": lots,
-        "totaux": totaux,
-        "exclusions": _grand_livre_explique(exclusions).order_by("debut", "id"),
+        "lots_dus": dus,
+        "heures_dues": dues,
+        "heures_realisees": realisees,
+        "reste": reste_a_realiser(realisees, dues),
+        "taux": taux_realisation(realisees, dues),
+        "heures_comptees": grand_livre["comptees"],
+        "depassement": grand_livre["depassement"],
+        "calcule_le": grand_livre["calcule_le"],
     }
+
+
+def heures_declarees(*, entreprise_id) -> dict:
+    """The hours the company declared on its people's lines: ``heures_validees`` and ``heures_en_attente``
+    (submitted, not yet validated); one query."""
+    lignes = LigneReleve.objects.filter(releve__entreprise_id=entreprise_id, contrat__isnull=False)
+    declarees = lignes.aggregate(
+        heures_validees=Sum("heures", filter=Q(pk__in=LigneReleve.objects.validees().values("pk"))),
+        heures_en_attente=Sum("heures", filter=Q(releve__statut=StatutReleve.SOUMIS)),
+    )
+    return {cle: valeur or ZERO for cle, valeur in declarees.items()}
+
+
+def exclusions_entreprise(*, guichet, entreprise_id) -> dict:
+    """The company's hours that do not count, with their reason, so that the facilitator can fix the cause: their
+    ``total`` and the rows (``lignes``, a queryset)."""
+    exclusions = Exclusion.objects.filter(guichet=guichet, entreprise_id=entreprise_id)
+    total = exclusions.aggregate(total=Coalesce(Sum("heures"), 0, output_field=DecimalField()))["total"]
+    return {"total": total, "lignes": _grand_livre_explique(exclusions).order_by("debut", "id")}
+
+
+def releves_dus(*, guichet, entreprise_id, jour_limite, aujourdhui=None):
+    """The company's relevés due: those of the last three months not submitted while it owed hours on a running
+    lot (late once their due date, ``jour_limite`` of the next month, has passed), then the current month's.
+    Returns ``[{"periode", "libelle", "echeance", "en_retard"}]``, the oldest first (two queries)."""
+    aujourdhui = aujourdhui or timezone.localdate()
+    courant = aujourdhui.replace(day=1)
+    mois = [ajouter_mois(courant, -k) for k in (3, 2, 1, 0)]
+    doit = {
+        f"m{i}": Exists(
+            Attribution.objects.filter(
+                entreprise=OuterRef("pk"),
+                role__in=ROLES_DEBITEURS,
+                lot__in=lots_en_cours(guichet=guichet, periode=periode).values("pk"),
+            )
+        )
+        for i, periode in enumerate(mois)
+    }
+    en_cours = Entreprise.objects.filter(guichet=guichet, pk=entreprise_id).annotate(**doit).values(*doit).first()
+    soumis = set(
+        Releve.objects.filter(guichet=guichet, entreprise_id=entreprise_id, periode__in=mois)
+        .exclude(statut=StatutReleve.BROUILLON)
+        .values_list("periode", flat=True)
+    )
+    dus = []
+    for i, periode in enumerate(mois):
+        if en_cours and en_cours[f"m{i}"] and periode not in soumis:
+            suivant = ajouter_mois(periode, 1)
+            echeance = date(suivant.year, suivant.month, jour_limite)
+            dus.append(
+                {
+                    "periode": periode,
+                    "libelle": libelle_mois(periode),
+                    "echeance": echeance,
+                    "en_retard": aujourdhui > echeance,
+                }
+            )
+    return dus
+
+
+def lignes_a_corriger(*, guichet, entreprise_id, limite):
+    """The company's rejected lines not yet corrected (no later relevé corrects theirs), the latest first, at most
+    ``limite``, and their number (two queries)."""
+    corrige = Releve.objects.filter(corrige=OuterRef("releve"))
+    lignes = LigneReleve.objects.filter(
+        guichet=guichet, releve__entreprise_id=entreprise_id, statut=StatutLigne.REJETE
+    ).exclude(Exists(corrige))
+    affichees = lignes.select_related("releve", "contrat__beneficiaire", "sous_traitant", "lot__marche").order_by(
+        "-releve__periode", "date_debut", "pk"
+    )[:limite]
+    return list(affichees), lignes.count()
+
+
+def contrats_entreprise(*, entreprise_id):
+    """The company's work contracts with the person and the lot, the latest first (its space)."""
+    return (
+        Contrat.objects.filter(entreprise_id=entreprise_id)
+        .select_related("beneficiaire", "lot__marche")
+        .order_by("-date_debut", "-pk")
+    )

@@ -67,7 +67,8 @@ class EntrepriseView(EntrepriseMixin, GuichetMixin, TemplateView):
         return {
             "entreprise": entreprise,
             "contacts": selectors.contacts_visibles(guichet=guichet, membre=membre).filter(entreprise=entreprise),
-            "decompte": selectors.decompte_entreprise(guichet=guichet, entreprise=entreprise),
+            "obligations": selectors.obligations_entreprise(guichet=guichet, entreprise_id=entreprise.pk),
+            "exclusions": selectors.exclusions_entreprise(guichet=guichet, entreprise_id=entreprise.pk),
         }
 
 
@@ -584,7 +585,9 @@ class EspaceEntrepriseView(EntrepriseMixin, GuichetMixin, TemplateView):
         return {
             "entreprise": entreprise,
             "releves": releves[:12],
-            **selectors.espace_entreprise(guichet=self.guichet, entreprise=entreprise),
+            **selectors.obligations_entreprise(guichet=self.guichet, entreprise_id=entreprise.pk),
+            **selectors.heures_declarees(entreprise_id=entreprise.pk),
+            "contrats": selectors.contrats_entreprise(entreprise_id=entreprise.pk),
         }
 
 

@@ -1,10 +1,18 @@
+import logging
+
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.db import DatabaseError
 from django.http import Http404, JsonResponse
+from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
 from .api.authentication import authenticate_token_once
 from .models import Guichet, Membre
+from .services import MESSAGE_ENVOI_DIFFERE, envois_differes
 from .tenancy import guichet_scope
+
+logger = logging.getLogger(__name__)
 
 
 def _is_api(request):
@@ -65,3 +73,40 @@ class GuichetMiddleware:
         request.membre = membre
         with guichet_scope(guichet.pk):
             return self.get_response(request)
+
+
+MESSAGE_ERREUR_BASE = (
+    "L'opération n'a pas abouti : la base de données a rencontré une erreur et rien n'a été enregistré. "
+    "Réessayez dans quelques instants ; si l'erreur persiste, l'équipe technique a été prévenue."
+)
+
+
+class PannesMiddleware:
+    """What the user reads when a component fails during the request (issue 10, faults):
+
+    * a **database error** in a view (a service's transaction rolled back: every service writes in one transaction,
+      so nothing of it stays) answers 503 with a French message, JSON for the API, instead of a bare 500;
+    * a **task put off** because the broker is down (``guichet.services.envois_differes``) adds a warning to the
+      page: the request is recorded and will be sent once the broker is back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        jeton = envois_differes.set([])
+        try:
+            response = self.get_response(request)
+            if envois_differes.get() and not _is_api(request):
+                messages.warning(request, MESSAGE_ENVOI_DIFFERE)
+        finally:
+            envois_differes.reset(jeton)
+        return response
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DatabaseError):
+            return None
+        logger.exception("Erreur de base de données sur %s %s", request.method, request.path)
+        if _is_api(request):
+            return JsonResponse({"detail": MESSAGE_ERREUR_BASE}, status=503, json_dumps_params={"ensure_ascii": False})
+        return render(request, "erreur_base.html", {"message": MESSAGE_ERREUR_BASE}, status=503)

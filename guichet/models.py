@@ -458,6 +458,9 @@ class Tache(TenantModel):
     resultat = models.JSONField("résultat", null=True, blank=True)
     erreur = models.TextField("erreur", null=True, blank=True)  # noqa: DJ001 (the API answers null, not "")
     fichier = models.FileField("fichier produit", upload_to="taches/", blank=True)
+    # What to send to the workers while it could not be sent (broker down): ``{"tache", "args", "kwargs"}``, the
+    # task's name and arguments; ``guichet.services.taches_relancer`` sends it and empties it.
+    envoi = models.JSONField("envoi en attente", null=True, blank=True, editable=False)
     cree_par = models.ForeignKey(Utilisateur, on_delete=models.SET_NULL, null=True, related_name="+")
     cree_le = models.DateTimeField("créée le", auto_now_add=True)
     maj_le = models.DateTimeField("mise à jour le", auto_now=True)

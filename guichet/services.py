@@ -2,6 +2,7 @@
 app's services share (``creer``, ``modifier``, ``supprimer``)."""
 
 import logging
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -16,7 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 from kombu.exceptions import OperationalError
 
 from .audit import audit
-from .enums import EtatTache, Role
+from .enums import Role
 from .models import PARAMETRES_MODIFIABLES, Guichet, Membre, Parametres, Tache, Utilisateur
 from .tasks import journal_exporter
 from .tenancy import ensure_same_guichet, guichet_scope
@@ -244,26 +245,87 @@ def membre_delete(*, membre, acting_user) -> None:
     membre.delete()
 
 
+# --- Long tasks -------------------------------------------------------------------------------------
+# Sent to the workers once the transaction commits. When the broker (Redis) is down, nothing is lost: the task's
+# name and arguments are kept on its ``Tache`` (``envoi``), still ``en_attente``, the page says so
+# (``guichet.middleware.PannesMiddleware``), and ``taches_relancer`` sends it once the broker is back (Celery beat
+# every minute, or ``manage.py relancer_taches``).
+
+MESSAGE_ENVOI_DIFFERE = (
+    "Le service des tâches est momentanément indisponible : votre demande est enregistrée et sera traitée dès "
+    "son retour, sans que vous ayez à la refaire."
+)
+# The sendings put off during the current request (a list, set by ``PannesMiddleware``; ``None`` elsewhere).
+envois_differes: ContextVar[list | None] = ContextVar("envois_differes", default=None)
+
+
 def tache_lancer(*, guichet, task, libelle, acting_user, args=(), **kwargs) -> Tache:
     """Record a long task and send it to the workers once the surrounding transaction commits."""
     tache = Tache.objects.create(
         guichet=guichet, type=task.name.rsplit(".", 1)[-1], libelle=libelle, cree_par=acting_user
     )
+    transaction.on_commit(lambda: _envoyer(tache, {"tache": task.name, "args": [guichet.pk, *args], "kwargs": kwargs}))
+    return tache
+
+
+def envoyer_apres_commit(task, guichet_id, *args, libelle) -> None:
+    """Send ``task(guichet_id, *args)`` once the surrounding transaction commits, with no record while all goes
+    well (the recompute after a validation); if the broker is down, a ``Tache`` ``libelle`` keeps it for later."""
 
     def envoyer():
         try:
-            task.apply_async(args=(guichet.pk, *args), kwargs={**kwargs, "tache_id": str(tache.pk)})
+            task.apply_async(args=(guichet_id, *args))
         except OperationalError:
-            # The broker is unreachable: say so on the task instead of failing the page.
-            logger.exception("Envoi de la tâche %s impossible", tache.pk)
-            with guichet_scope(guichet.pk):
-                Tache.objects.filter(pk=tache.pk, etat=EtatTache.EN_ATTENTE).update(
-                    etat=EtatTache.ECHEC,
-                    erreur="Le service des tâches est indisponible : relancez l'opération dans quelques minutes.",
-                )
+            with guichet_scope(guichet_id):
+                tache = Tache.objects.create(guichet_id=guichet_id, type=task.name.rsplit(".", 1)[-1], libelle=libelle)
+            _differer(tache, {"tache": task.name, "args": [guichet_id, *args], "kwargs": {}})
 
     transaction.on_commit(envoyer)
-    return tache
+
+
+def _publier(tache, envoi):
+    from .celery import app
+
+    app.tasks[envoi["tache"]].apply_async(args=envoi["args"], kwargs={**envoi["kwargs"], "tache_id": str(tache.pk)})
+
+
+def _envoyer(tache, envoi):
+    try:
+        _publier(tache, envoi)
+    except OperationalError:
+        _differer(tache, envoi)
+
+
+def _differer(tache, envoi):
+    logger.exception("Envoi de la tâche %s impossible : gardée pour plus tard", tache.pk)
+    with guichet_scope(tache.guichet_id):
+        Tache.objects.filter(pk=tache.pk).update(envoi=envoi)
+    differes = envois_differes.get()
+    if differes is not None:
+        differes.append(tache.pk)
+
+
+def taches_relancer() -> dict:
+    """Send the tasks kept while the broker was down (``Tache.envoi``), the oldest first; those it still cannot
+    send stay for the next time. Each is taken under a row lock (``skip_locked``), so two runs never send one twice."""
+    bilan = {"envoyees": 0, "en_attente": 0}
+    for guichet_id in Guichet.objects.values_list("pk", flat=True):
+        with guichet_scope(guichet_id):
+            for pk in Tache.objects.filter(envoi__isnull=False).order_by("cree_le").values_list("pk", flat=True):
+                with transaction.atomic():
+                    tache = Tache.objects.select_for_update(skip_locked=True).filter(pk=pk, envoi__isnull=False).first()
+                    if tache is None:
+                        continue
+                    try:
+                        _publier(tache, tache.envoi)
+                    except OperationalError:
+                        logger.warning("Tâche %s : le service des tâches est toujours indisponible", pk)
+                        bilan["en_attente"] += 1
+                        continue
+                    tache.envoi = None
+                    tache.save(update_fields=["envoi", "maj_le"])
+                    bilan["envoyees"] += 1
+    return bilan
 
 
 def journal_export_lancer(*, guichet, acting_user) -> Tache:

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # After authentication: resolves the guichet of the URL, checks membership, enters the scope.
     "guichet.middleware.GuichetMiddleware",
+    # Inside the guichet's scope and after the messages: a database error or a task put off says so in French.
+    "guichet.middleware.PannesMiddleware",
 ]
 
 ROOT_URLCONF = "guichet.urls"
@@ -120,9 +122,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", None if PRODUCTION else "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's Redis cache, which answers "not cached" while Redis is down instead of failing the page.
+        "BACKEND": "guichet.cache.RedisCacheTolerante",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": f"clauses-{ENV}",
+        # A Redis that does not answer costs a page at most these seconds per cache call.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
     }
 }
 
@@ -258,6 +263,9 @@ SPECTACULAR_SETTINGS = {
 # Celery: Redis is the broker; results live in our own Tache table, so the API can answer.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_IGNORE_RESULT = True
+# A task's message is acknowledged once the task has run, and given back to the queue when the process running it
+# dies (OOM, SIGKILL): the task runs again instead of being lost. Every task may run twice (the recompute reads
+# everything afresh, a bilan is rendered again): tests/fiabilite/test_worker_tue.py kills one mid-recompute.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -268,6 +276,8 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", ENV == "test")
 CELERY_TASK_EAGER_PROPAGATES = ENV == "test"
 CELERY_BEAT_SCHEDULE = {
     "purger-taches": {"task": "guichet.tasks.taches_purger", "schedule": crontab(hour=3, minute=15)},
+    # The tasks kept while Redis was down leave as soon as it is back (guichet.services.taches_relancer).
+    "relancer-taches": {"task": "guichet.tasks.taches_relancer", "schedule": 60.0},
     # Tacit renewals, then warnings of conventions nearing their end (before the facilitators' day).
     "echeances-conventions": {
         "task": "conventions.tasks.conventions_echeances",

@@ -65,3 +65,11 @@ def taches_purger():
                 tache.delete()
                 supprimees += 1
     return supprimees
+
+
+@app.task
+def taches_relancer():
+    """Every minute (Celery beat): send the tasks kept while the broker was down (``services.taches_relancer``)."""
+    from .services import taches_relancer as relancer
+
+    return relancer()

@@ -255,6 +255,12 @@ class LotQuerySet(models.QuerySet):
             titulaire_nom=Subquery(titulaire.values("entreprise__raison_sociale")[:1]),
         )
 
+    def avec_heures_du_jour(self, jour):
+        """``heures_dues``: the hours due in force on ``jour`` of the lot's hours clause (its latest avenant in effect,
+        domain.md §3), the figure the progress compares with; ``None`` without a clause."""
+        clause = Consideration.objects.filter(lot=OuterRef("pk"), type=TypeConsideration.CLAUSE_HEURES)
+        return self.annotate(heures_dues=Subquery(clause.avec_heures_en_vigueur(jour).values("heures_en_vigueur")[:1]))
+
     def tenus_par(self, entreprise_id):
         """The lots a company holds: titulaire, co-traitant or sous-traitant."""
         return self.filter(Exists(Attribution.objects.filter(lot=OuterRef("pk"), entreprise_id=entreprise_id)))

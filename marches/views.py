@@ -8,10 +8,12 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from acheteurs.selectors import achats_prevus_visibles, acheteurs_visibles
-from entreprises.selectors import explication_lot
+from entreprises.selectors import ROLES_DEBITEURS, explication_lot
 from guichet.enums import TypeConsideration
 from guichet.selectors import parametres_of
 from guichet.views import FormulaireView, GuichetMixin, ListeView, SuppressionView, add_service_errors
+from reporting.enums import TypeBilan
+from reporting.selectors import bilans_visibles
 
 from . import calibrage, selectors, services
 from .enums import FICHES, STATUTS_NOTIFIES
@@ -108,6 +110,9 @@ class MarcheView(MarcheMixin, GuichetMixin, TemplateView):
             "lots": [(lot, considerations.get(lot.pk, []), attributions.get(lot.pk, [])) for lot in lots],
             "achat_prevu": achat,
             "notifie": marche.statut in STATUTS_NOTIFIES,
+            # Its end-of-marché bilans, asked from this page (posted to « Bilans », which follows their progress).
+            "bilans": bilans_visibles(guichet=guichet, membre=membre).filter(type=TypeBilan.MARCHE, marche=marche)[:5],
+            "annee": timezone.localdate().year,
         }
 
 
@@ -266,11 +271,17 @@ class LotView(LotMixin, GuichetMixin, TemplateView):
     def get_context_data(self, **kwargs):
         lot = self.get_lot()
         guichet, membre = self.guichet, self.membre
+        attributions = list(selectors.attributions_visibles(guichet=guichet, membre=membre).filter(lot=lot))
+        for attribution in attributions:
+            # An attestation is for a company that owes the lot's hours (``reporting.services.bilan_demander``).
+            attribution.doit_heures = attribution.role in ROLES_DEBITEURS
+        attestations = bilans_visibles(guichet=guichet, membre=membre).filter(type=TypeBilan.ATTESTATION, lot=lot)
         return {
             "lot": lot,
             "marche": lot.marche,
             "considerations": selectors.considerations_visibles(guichet=guichet, membre=membre).filter(lot=lot),
-            "attributions": selectors.attributions_visibles(guichet=guichet, membre=membre).filter(lot=lot),
+            "attributions": attributions,
+            "attestations": attestations[:20],
             "types": [(t, FICHES[t]) for t in TypeConsideration],
             "aujourdhui": timezone.localdate(),
             "decompte": explication_lot(guichet=guichet, membre=membre, lot=lot),

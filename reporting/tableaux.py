@@ -1,22 +1,18 @@
 """What each dashboard shows, read from ``indicateurs`` (the figures) and drawn by ``graphiques`` (the pictures),
 plus the lists proper to a buyer (its lots and their progress) and to a company (its obligations, its next relevé,
-its rejected lines). Every function makes a fixed number of queries; the charts are kept in the cache like the
-figures (``indicateurs.memorise``), pictures and tables drawn once per change of the data."""
+its rejected lines: read from ``entreprises.selectors`` like its space and its page). Every function makes a fixed
+number of queries; the charts are kept in the cache like the figures (``indicateurs.memorise``), pictures and tables
+drawn once per change of the data."""
 
-from datetime import date
-
-from django.db.models import Case, Count, DecimalField, Exists, IntegerField, OuterRef, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Value, When
 from django.utils import timezone
 
 from conventions.selectors import conventions_visibles
-from entreprises.enums import StatutLigne, StatutReleve, StatutRisque
-from entreprises.models import Allocation, Entreprise, LigneReleve, Releve
-from entreprises.selectors import ROLES_DEBITEURS, lots_en_cours
-from guichet.dates import ajouter_mois, libelle_mois
+from entreprises.enums import StatutRisque
+from entreprises.selectors import lignes_a_corriger, obligations_entreprise, releves_dus
 from guichet.enums import TypeConsideration
 from marches.enums import StatutClimat
-from marches.models import Attribution, Consideration, Lot
+from marches.models import Consideration, Lot
 from marches.selectors import marches_visibles, pnad_par_acheteur
 
 from . import graphiques, indicateurs
@@ -84,11 +80,6 @@ def graphique_pnad(portee):
 # --- A buyer's dashboard -----------------------------------------------------------------------------------------
 
 
-def _heures_dues_du_jour(aujourdhui):
-    clause = Consideration.objects.filter(lot=OuterRef("pk"), type=TypeConsideration.CLAUSE_HEURES)
-    return Subquery(clause.avec_heures_en_vigueur(aujourdhui).values("heures_en_vigueur")[:1])
-
-
 def _ordre_risque():
     return Case(
         *(When(suivi__statut_risque=statut, then=Value(rang)) for rang, statut in enumerate(ORDRE_RISQUE)),
@@ -121,7 +112,8 @@ def lots_acheteur(*, guichet, acheteur_id, aujourdhui=None):
     lots = Lot.objects.filter(guichet=guichet, marche__acheteur_id=acheteur_id).filter(Exists(clause))
     affiches = (
         lots.select_related("marche", "suivi")
-        .annotate(heures_dues=_heures_dues_du_jour(aujourdhui), rang_risque=_ordre_risque())
+        .avec_heures_du_jour(aujourdhui)
+        .annotate(rang_risque=_ordre_risque())
         .order_by("rang_risque", "suivi__taux_realisation", "marche__reference", "numero")[:LOTS_AFFICHES]
     )
     return _barres(list(affiches)), lots.count()
@@ -141,87 +133,18 @@ def conventions_acheteur(*, guichet, membre):
 # --- A company's dashboard ---------------------------------------------------------------------------------------
 
 
-def obligations_entreprise(*, guichet, entreprise_id, aujourdhui=None):
-    """The lots whose hours the company owes (titulaire or co-traitant of an hours clause), each with its hours due
-    today, the company's hours on it (its ledger) and the lot's progress; and the pooled totals (two queries)."""
-    aujourdhui = aujourdhui or timezone.localdate()
-    doit = Attribution.objects.filter(lot=OuterRef("pk"), entreprise_id=entreprise_id, role__in=ROLES_DEBITEURS)
-    clause = Consideration.objects.filter(lot=OuterRef("pk"), type=TypeConsideration.CLAUSE_HEURES)
-    siennes = Allocation.objects.filter(lot=OuterRef("pk"), entreprise_id=entreprise_id).values("lot")
-    lots = (
-        Lot.objects.filter(guichet=guichet)
-        .filter(Exists(doit), Exists(clause))
-        .avec_dates()
-        .annotate(
-            heures_dues=_heures_dues_du_jour(aujourdhui),
-            heures_entreprise=Coalesce(
-                Subquery(siennes.annotate(total=Sum("heures")).values("total")[:1]),
-                Value(indicateurs.ZERO),
-                output_field=DecimalField(),
-            ),
-        )
-    )
-    totaux = lots.aggregate(dues=Sum("heures_dues"), faites=Sum("heures_entreprise"))
-    dues, faites = totaux["dues"] or indicateurs.ZERO, totaux["faites"] or indicateurs.ZERO
-    liste = _barres(list(lots.select_related("marche__acheteur", "suivi").order_by("fin", "marche__reference")))
+def tableau_entreprise(*, guichet, entreprise_id, jour_limite, aujourdhui=None):
+    """A company's own lists, read from ``entreprises.selectors.obligations_entreprise`` like its space and its page:
+    the lots it owes with a progress bar, the pooled totals and their bar, its relevés due (each with the page where
+    it is sent) and its rejected lines to fix (each with its relevé's page)."""
+    obligations = obligations_entreprise(guichet=guichet, entreprise_id=entreprise_id, aujourdhui=aujourdhui)
+    obligations["lots_dus"] = _barres(obligations["lots_dus"])
+    obligations["barre"] = graphiques.progression("obligations", "Obligations mutualisées", obligations["taux"])
+    dus = releves_dus(guichet=guichet, entreprise_id=entreprise_id, jour_limite=jour_limite, aujourdhui=aujourdhui)
+    lignes, nombre = lignes_a_corriger(guichet=guichet, entreprise_id=entreprise_id, limite=LIGNES_REJETEES_AFFICHEES)
     return {
-        "lots": liste,
-        "heures_dues": dues,
-        "heures_realisees": faites,
-        "taux": indicateurs.taux(faites, dues),
-        "reste": max(dues - faites, indicateurs.ZERO),
-        "barre": graphiques.progression("obligations", "Obligations mutualisées", indicateurs.taux(faites, dues)),
+        "obligations": obligations,
+        "releves_dus": [{**du, "url": lien("releves", guichet)} for du in dus],
+        "lignes_rejetees": [(ligne, lien("releve", guichet, pk=ligne.releve_id)) for ligne in lignes],
+        "nombre_lignes_rejetees": nombre,
     }
-
-
-def prochain_releve(*, guichet, entreprise_id, jour_limite, aujourdhui=None):
-    """The company's relevés due: those of the last three months not submitted while it owed hours on a running
-    lot (late once their due date, ``jour_limite`` of the next month, has passed), then the current month's.
-    Returns ``[{"periode", "libelle", "echeance", "en_retard"}]``, the oldest first (two queries)."""
-    aujourdhui = aujourdhui or timezone.localdate()
-    courant = aujourdhui.replace(day=1)
-    mois = [ajouter_mois(courant, -k) for k in (3, 2, 1, 0)]
-    doit = {
-        f"m{i}": Exists(
-            Attribution.objects.filter(
-                entreprise=OuterRef("pk"),
-                role__in=ROLES_DEBITEURS,
-                lot__in=lots_en_cours(guichet=guichet, periode=periode).values("pk"),
-            )
-        )
-        for i, periode in enumerate(mois)
-    }
-    en_cours = Entreprise.objects.filter(guichet=guichet, pk=entreprise_id).annotate(**doit).values(*doit).first()
-    soumis = set(
-        Releve.objects.filter(guichet=guichet, entreprise_id=entreprise_id, periode__in=mois)
-        .exclude(statut=StatutReleve.BROUILLON)
-        .values_list("periode", flat=True)
-    )
-    dus = []
-    for i, periode in enumerate(mois):
-        if en_cours and en_cours[f"m{i}"] and periode not in soumis:
-            suivant = ajouter_mois(periode, 1)
-            echeance = date(suivant.year, suivant.month, jour_limite)
-            dus.append(
-                {
-                    "periode": periode,
-                    "libelle": libelle_mois(periode),
-                    "echeance": echeance,
-                    "en_retard": aujourdhui > echeance,
-                    "url": lien("releves", guichet),
-                }
-            )
-    return dus
-
-
-def lignes_rejetees(*, guichet, entreprise_id):
-    """The company's rejected lines not yet corrected (no later relevé corrects theirs), the latest first, and
-    their number (two queries)."""
-    corrige = Releve.objects.filter(corrige=OuterRef("releve"))
-    lignes = LigneReleve.objects.filter(
-        guichet=guichet, releve__entreprise_id=entreprise_id, statut=StatutLigne.REJETE
-    ).exclude(Exists(corrige))
-    affichees = lignes.select_related("releve", "contrat__beneficiaire", "sous_traitant", "lot__marche").order_by(
-        "-releve__periode", "date_debut", "pk"
-    )[:LIGNES_REJETEES_AFFICHEES]
-    return [(ligne, lien("releve", guichet, pk=ligne.releve_id)) for ligne in affichees], lignes.count()

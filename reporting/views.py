@@ -91,19 +91,11 @@ class TableauDeBordView(GuichetMixin, TemplateView):
 
     def contexte_entreprise(self, portee):
         def propre():
-            lignes, nombre_lignes = tableaux.lignes_rejetees(guichet=self.guichet, entreprise_id=portee.entreprise_id)
-            return {
-                "obligations": tableaux.obligations_entreprise(
-                    guichet=self.guichet, entreprise_id=portee.entreprise_id
-                ),
-                "releves_dus": tableaux.prochain_releve(
-                    guichet=self.guichet,
-                    entreprise_id=portee.entreprise_id,
-                    jour_limite=portee.parametres.jour_limite_releve,
-                ),
-                "lignes_rejetees": lignes,
-                "nombre_lignes_rejetees": nombre_lignes,
-            }
+            return tableaux.tableau_entreprise(
+                guichet=self.guichet,
+                entreprise_id=portee.entreprise_id,
+                jour_limite=portee.parametres.jour_limite_releve,
+            )
 
         mois = indicateurs.heures_par_mois(portee)
         return {

@@ -106,8 +106,9 @@ def voyage(monkeypatch):
 # ``django_db(transaction=True)``, so that the worker sees what the test commits).
 
 
-@pytest.fixture
-def worker(celery_eager_off):
+def lancer_worker(*, pool="solo", **env):
+    """A real Celery worker process on this run's queue, against the test database; ``env``: more variables (its
+    broker, its lock wait). The caller stops it (``arreter_worker``)."""
     db = connection.settings_dict
     env = {
         **os.environ,
@@ -117,8 +118,10 @@ def worker(celery_eager_off):
         "CELERY_TASK_ALWAYS_EAGER": "0",
         # A recompute waits half a second for the lock of the same company, then its task is retried.
         "DECOMPTE_ATTENTE_VERROU": "0.5",
+        **env,
     }
-    process = subprocess.Popen(
+    options = ["--pool=solo"] if pool == "solo" else [f"--pool={pool}", "--concurrency=1"]
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -126,7 +129,7 @@ def worker(celery_eager_off):
             "-A",
             "guichet",
             "worker",
-            "--pool=solo",
+            *options,
             "-Q",
             settings.CELERY_TASK_DEFAULT_QUEUE,
             "--without-gossip",
@@ -139,9 +142,18 @@ def worker(celery_eager_off):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    yield process
+
+
+def arreter_worker(process):
     process.terminate()
     process.wait(timeout=20)
+
+
+@pytest.fixture
+def worker(celery_eager_off):
+    process = lancer_worker()
+    yield process
+    arreter_worker(process)
 
 
 @pytest.fixture

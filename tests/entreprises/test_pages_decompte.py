@@ -3,6 +3,7 @@ came from and by which rule; a company's pooled view and its excluded hours with
 page answers in a constant number of queries."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -87,7 +88,11 @@ def test_the_lot_and_company_pages_answer_in_a_constant_number_of_queries(
     territoire, entreprise, lot_a, *_ = chantier
     recalculer(territoire)
     connecte(client, territoire)
-    pages = [url("lot", territoire, pk=lot_a.pk), url("entreprise", territoire, pk=entreprise.pk)]
+    pages = [
+        url("lot", territoire, pk=lot_a.pk),
+        url("entreprise", territoire, pk=entreprise.pk),
+        url("espace_entreprise", territoire, pk=entreprise.pk),
+    ]
     comptes = []
     for page in pages:
         with CaptureQueriesContext(connection) as requetes:
@@ -106,3 +111,28 @@ def test_the_lot_and_company_pages_answer_in_a_constant_number_of_queries(
     for page, compte in zip(pages, comptes, strict=True):
         with django_assert_max_num_queries(compte):
             assert client.get(page).status_code == 200
+
+
+def test_the_company_page_its_space_and_its_dashboard_read_the_same_obligations(client, chantier):
+    """One selector (``entreprises.selectors.obligations_entreprise``) behind the three pages: same figures."""
+    territoire, entreprise, lot_a, lot_b, *_ = chantier
+    recalculer(territoire)
+    with territoire.scope():
+        membre = territoire.membres[Role.ENTREPRISE]
+        membre.entreprise = entreprise
+        membre.save()
+    facilitateur = connecte(client, territoire)
+    fiche = facilitateur.get(url("entreprise", territoire, pk=entreprise.pk)).context["obligations"]
+    espace = facilitateur.get(url("espace_entreprise", territoire, pk=entreprise.pk)).context
+    tableau = connecte(client, territoire, Role.ENTREPRISE).get(url("guichet_accueil", territoire))
+    tableau = tableau.context["obligations"]
+    # 500 h + 100 h due; 350 h validated, of which 250 h count on A and 100 h on B (full).
+    for lu in (fiche, espace, tableau):
+        assert (lu["heures_dues"], lu["heures_realisees"], lu["reste"], lu["taux"]) == (
+            600,
+            350,
+            250,
+            Decimal("0.5833"),
+        )
+        assert [(lot.pk, lot.heures_entreprise) for lot in lu["lots_dus"]] == [(lot_b.pk, 100), (lot_a.pk, 250)]
+    assert espace["heures_validees"] == 350 and fiche["heures_comptees"] == 350

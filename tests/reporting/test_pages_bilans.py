@@ -121,3 +121,92 @@ def test_the_first_pages_of_each_bilan_render_to_png(guichet_a):
             prefixe = ARTEFACTS / type
             subprocess.run(["pdftoppm", "-png", "-r", "60", "-l", "4", "-", str(prefixe)], input=pdf, check=True)
             assert sorted(ARTEFACTS.glob(f"{type}-*.png")), type
+
+
+# --- From the marché's and the lot's pages --------------------------------------------------------------------------
+
+
+def test_the_marche_page_produces_its_end_of_marche_bilan(client, guichet_a, django_capture_on_commit_callbacks):
+    t = territoire_calcule(guichet_a)
+    page = connecte(client, guichet_a).get(url("marche", guichet_a, pk=t.m1.pk))
+    assert "Produire le bilan de fin de marché" in page.text and "Aucun bilan de fin de marché produit" in page.text
+    assert f'name="marche" value="{t.m1.pk}"' in page.text
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post(url("bilans", guichet_a), {"type": "marche", "marche": t.m1.pk, "annee": "2026"})
+    assert reponse.status_code == 302 and reponse["Location"] == url("bilans", guichet_a)
+    with guichet_a.scope():
+        bilan = Bilan.objects.get()
+    assert (bilan.type, bilan.marche_id, bilan.statut) == ("marche", t.m1.pk, "termine")
+    page = client.get(url("marche", guichet_a, pk=t.m1.pk))
+    assert url("bilan_telecharger", guichet_a, pk=bilan.pk) in page.text and "prêt" in page.text
+    # The buyer of the marché reads it there, without the button.
+    with guichet_a.scope():
+        acheteur = guichet_a.membres[Role.ACHETEUR]
+        acheteur.acheteur = t.v
+        acheteur.save()
+    page = connecte(client, guichet_a, Role.ACHETEUR).get(url("marche", guichet_a, pk=t.m1.pk))
+    assert url("bilan_telecharger", guichet_a, pk=bilan.pk) in page.text
+    assert "Produire le bilan de fin de marché" not in page.text
+
+
+def test_the_lot_page_produces_the_attestation_of_each_company_that_owes_its_hours(
+    client, guichet_a, django_capture_on_commit_callbacks
+):
+    t = territoire_calcule(guichet_a)
+    g = guichet_a.guichet
+    with guichet_a.scope():
+        AttributionFactory(guichet=g, lot=t.l1, entreprise=t.e1, role="titulaire")
+        AttributionFactory(guichet=g, lot=t.l1, entreprise=t.e3, role="cotraitant")
+        AttributionFactory(guichet=g, lot=t.l1, entreprise=t.e2, role="sous_traitant")
+    page = connecte(client, guichet_a).get(url("lot", guichet_a, pk=t.l1.pk))
+    for entreprise, bouton in ((t.e1, True), (t.e3, True), (t.e2, False)):
+        assert (f"Produire l'attestation de {entreprise.raison_sociale}" in page.text) is bouton
+    with django_capture_on_commit_callbacks(execute=True):
+        donnees = {"type": "attestation_entreprise", "entreprise": t.e3.pk, "lot": t.l1.pk, "annee": "2026"}
+        assert client.post(url("bilans", guichet_a), donnees).status_code == 302
+    with guichet_a.scope():
+        attestation = Bilan.objects.get()
+    assert (attestation.entreprise_id, attestation.lot_id, attestation.statut) == (t.e3.pk, t.l1.pk, "termine")
+    assert url("bilan_telecharger", guichet_a, pk=attestation.pk) in client.get(url("lot", guichet_a, pk=t.l1.pk)).text
+    # A sous-traitant owes nothing: refused in French, nothing written.
+    donnees = {"type": "attestation_entreprise", "entreprise": t.e2.pk, "lot": t.l1.pk, "annee": "2026"}
+    reponse = client.post(url("bilans", guichet_a), donnees)
+    assert reponse.status_code == 400 and "ni titulaire ni co-traitante" in reponse.text
+    with guichet_a.scope():
+        assert Bilan.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", [Role.LECTEUR, Role.ACHETEUR, Role.ENTREPRISE])
+def test_roles_that_may_not_produce_bilans_see_no_button(client, guichet_a, role):
+    t = territoire_calcule(guichet_a)
+    with guichet_a.scope():
+        membre = guichet_a.membres[role]
+        if role == Role.ACHETEUR:
+            membre.acheteur = t.v
+        if role == Role.ENTREPRISE:
+            membre.entreprise = t.e1
+        membre.save()
+        AttributionFactory(guichet=guichet_a.guichet, lot=t.l1, entreprise=t.e1, role="titulaire")
+    connecte(client, guichet_a, role)
+    for page in (url("marche", guichet_a, pk=t.m1.pk), url("lot", guichet_a, pk=t.l1.pk)):
+        reponse = client.get(page)
+        assert reponse.status_code == 200 and "Produire" not in reponse.text
+
+
+def test_a_bilan_of_a_marche_or_lot_of_another_guichet_is_refused(client, deux_guichets):
+    a, b = deux_guichets
+    tb = territoire_calcule(b)
+    with b.scope():
+        AttributionFactory(guichet=b.guichet, lot=tb.l1, entreprise=tb.e1, role="titulaire")
+    connecte(client, a)
+    assert client.get(url("marche", a, pk=tb.m1.pk)).status_code == 404
+    assert client.get(url("lot", a, pk=tb.l1.pk)).status_code == 404
+    for donnees in (
+        {"type": "marche", "marche": tb.m1.pk, "annee": "2026"},
+        {"type": "attestation_entreprise", "entreprise": tb.e1.pk, "lot": tb.l1.pk, "annee": "2026"},
+    ):
+        assert client.post(url("bilans", a), donnees).status_code == 400
+    with a.scope():
+        assert not Bilan.objects.exists()
+    with b.scope():
+        assert not Bilan.objects.exists()

@@ -9,9 +9,11 @@ from entreprises import demo as entreprises_demo
 from entreprises.enums import TypeStructure
 from entreprises.models import Entreprise
 from guichet.enums import Role
+from guichet.models import Membre
 from guichet.tenancy import guichet_scope
 from marches import demo as marches_demo
 from publics import demo as publics_demo
+from reporting import demo as reporting_demo
 
 from .create_guichet import ensure_guichet, ensure_member
 
@@ -83,6 +85,16 @@ class Command(BaseCommand):
                     entreprise=entreprise if role == Role.ENTREPRISE else None,
                 )
                 logins.append((guichet, role, email))
+            # One bilan of each kind, asked by the facilitator: the worker produces them once this commits.
+            with guichet_scope(guichet.pk):
+                facilitateur = Membre.objects.get(guichet=guichet, utilisateur__email=f"facilitateur@{spec['domaine']}")
+                reporting_demo.charger(
+                    guichet=guichet,
+                    acheteur=acheteur,
+                    entreprise=entreprise,
+                    demandeur=facilitateur.utilisateur,
+                    aujourdhui=aujourdhui,
+                )
         self.stdout.write(f"Données de démonstration prêtes. Comptes (mot de passe : {MOT_DE_PASSE_DEMO}) :")
         for guichet, role, email in logins:
             self.stdout.write(f"  {guichet.nom:<34} {role:<13} {email}")
