@@ -53,18 +53,24 @@ def peupler(slug, nom):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """When the permission matrix ran, print its count of cases (tests/test_permission_matrix.py)."""
+    """The figures of the run: the permission matrix's count of cases (tests/test_permission_matrix.py) when it
+    ran, and what tests recorded with ``record_property("chiffre", …)`` (the backup's tables and rows)."""
     marque = "test_permission_matrix.py::test_permission_matrix["
-    ids = [
-        report.nodeid.split("[", 1)[1][:-1]
+    rapports = [
+        report
         for etat in ("passed", "failed")
         for report in terminalreporter.stats.get(etat, [])
-        if report.when == "call" and marque in report.nodeid
+        if report.when == "call"
     ]
+    ids = [report.nodeid.split("[", 1)[1][:-1] for report in rapports if marque in report.nodeid]
     if ids:
         from .test_permission_matrix import resume
 
         terminalreporter.write_line(resume(ids))
+    for report in rapports:
+        for nom, valeur in report.user_properties:
+            if nom == "chiffre":
+                terminalreporter.write_line(valeur)
 
 
 @pytest.fixture(autouse=True)
