@@ -97,16 +97,19 @@ def test_every_api_route_is_in_the_matrix():
 
 def resume(ids) -> str:
     """The count printed at the end of a run: cases executed, named URLs and roles they cover, and the cases where
-    a member of another guichet (the admin of B) aims at guichet A's URLs and objects."""
+    the admin of the other guichet (B) aims at guichet A's URLs and objects."""
     ran = [CAS_PAR_ID[i] for i in ids if i in CAS_PAR_ID]
     routes = _routes()
-    etrangers = [cas for cas, role, _ in ran if role == "etranger" and "<slug:guichet_slug>" in routes[cas.name]]
-    sur_un_objet = [cas for cas in etrangers if routes[cas.name].count("<") > 1]
+    etrangers = [
+        (cas, attendu) for cas, role, attendu in ran if role == "etranger" and "<slug:guichet_slug>" in routes[cas.name]
+    ]
+    sur_un_objet = [cas for cas, _ in etrangers if routes[cas.name].count("<") > 1]
     return (
         f"Matrice des permissions : {len(ran)} cas ({len({c.name for c, _, _ in ran})} adresses, "
         f"{len({(c.name, c.method) for c, _, _ in ran})} couples adresse × méthode, {len({r for _, r, _ in ran})} "
-        f"rôles) ; {len(etrangers)} cas d'un membre d'un autre guichet sur les adresses du guichet A, dont "
-        f"{len(sur_un_objet)} sur un objet précis (identifiant dans l'adresse)"
+        f"rôles) ; l'administrateur d'un autre guichet vise {len(etrangers)} fois le guichet A "
+        f"({sum(1 for _, attendu in etrangers if attendu == 404)} réponses 404 attendues), "
+        f"dont {len(sur_un_objet)} fois un objet précis (identifiant dans l'adresse)"
     )
 
 
