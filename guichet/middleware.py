@@ -24,13 +24,18 @@ class SessionExpirationMiddleware:
     """Ends a signed-in session after ``SESSION_INACTIVITE`` seconds without a request, and in any case
     ``SESSION_COOKIE_AGE`` seconds after it started (Django alone would slide that limit at each session write).
 
-    The last activity is written at most once a minute, so a page does not cost a session write per request.
+    Both times are set at sign-in (``debuter``, on ``user_logged_in``); the last activity is then written at most
+    once a minute, so a page does not cost a session write per request.
     """
 
     DEBUT, ACTIVITE = "session_debut", "session_activite"
 
     def __init__(self, get_response):
         self.get_response = get_response
+
+    @classmethod
+    def debuter(cls, sender, request, user, **kwargs):
+        request.session[cls.DEBUT] = request.session[cls.ACTIVITE] = time.time()
 
     def __call__(self, request):
         if request.user.is_authenticated:

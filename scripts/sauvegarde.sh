@@ -21,6 +21,13 @@ die() {
     exit 1
 }
 
+case "${1:-}" in
+sauvegarder | restaurer | comparer) ;;
+*)
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac
 [[ -n "${DATABASE_URL:-}" ]] || die "DATABASE_URL n'est pas définie."
 command -v psql >/dev/null || die "psql est introuvable : installez le paquet Debian postgresql-client."
 
@@ -88,9 +95,5 @@ comparer)
     else
         die "les nombres de lignes diffèrent (ci-dessus : < origine, > restauration)."
     fi
-    ;;
-*)
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
-    exit 2
     ;;
 esac
