@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import math
 import os
+import secrets
 import shutil
 import socket
 import statistics
@@ -79,11 +80,15 @@ def comptes(guichet):
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.db.models import Count
+    from django.utils.timezone import now
     from rest_framework.authtoken.models import Token
 
     from acheteurs.models import Acheteur
     from entreprises.models import Entreprise
-    from guichet.models import Membre, Utilisateur
+    from guichet import deux_facteurs
+    from guichet.deux_facteurs import SESSION_VERIFIEE
+    from guichet.middleware import SessionExpirationMiddleware
+    from guichet.models import DeuxFacteurs, Membre, Utilisateur
     from guichet.tenancy import guichet_scope
 
     entetes = {}
@@ -105,7 +110,15 @@ def comptes(guichet):
             session[SESSION_KEY] = str(utilisateur.pk)
             session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
             session[HASH_SESSION_KEY] = utilisateur.get_session_auth_hash()
+            # Signed in as after the code step (guichet.deux_facteurs), activity now: no redirect to the code page.
+            session[SESSION_VERIFIEE] = True
+            session[SessionExpirationMiddleware.DEBUT] = session[SessionExpirationMiddleware.ACTIVITE] = time.time()
             session.create()
+            if role in deux_facteurs.ROLES_REQUIS:  # its token is accepted once a second factor is set up
+                DeuxFacteurs.objects.get_or_create(
+                    utilisateur=utilisateur,
+                    defaults={"secret_chiffre": deux_facteurs.chiffrer(secrets.token_hex(10)), "confirme_le": now()},
+                )
             jeton, _ = Token.objects.get_or_create(user=utilisateur)
             entetes[role] = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}
             entetes[f"api-{role}"] = {"Authorization": f"Token {jeton.key}"}

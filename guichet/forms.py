@@ -32,6 +32,18 @@ class ConnexionForm(AuthenticationForm):
         return self.cleaned_data
 
 
+class CodeForm(forms.Form):
+    """The one-time code of the second factor: six digits of the app, or a recovery code."""
+
+    code = forms.CharField(
+        label="Code à usage unique",
+        max_length=32,
+        help_text="Les six chiffres affichés par votre application d'authentification, ou un code de secours.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+        error_messages={"required": "Saisissez le code à usage unique."},
+    )
+
+
 class PourcentageField(forms.DecimalField):
     """Shows and accepts a percentage (5 for 5 %) for a rate stored as a fraction (0.05)."""
 

@@ -1,12 +1,16 @@
 import logging
+import time
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
+from . import deux_facteurs
 from .api.authentication import authenticate_token_once
 from .models import Guichet, Membre
 from .services import MESSAGE_ENVOI_DIFFERE, envois_differes
@@ -17,6 +21,42 @@ logger = logging.getLogger(__name__)
 
 def _is_api(request):
     return request.path_info.startswith("/api/")
+
+
+def _json(detail, status):
+    return JsonResponse({"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+class SessionExpirationMiddleware:
+    """Ends a signed-in session after ``SESSION_INACTIVITE`` seconds without a request, and in any case
+    ``SESSION_COOKIE_AGE`` seconds after it started (Django alone would slide that limit at each session write).
+
+    Both times are set at sign-in (``debuter``, on ``user_logged_in``); the last activity is then written at most
+    once a minute, so a page does not cost a session write per request.
+    """
+
+    DEBUT, ACTIVITE = "session_debut", "session_activite"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @classmethod
+    def debuter(cls, sender, request, user, **kwargs):
+        request.session[cls.DEBUT] = request.session[cls.ACTIVITE] = time.time()
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            session, maintenant = request.session, time.time()
+            debut, activite = session.get(self.DEBUT), session.get(self.ACTIVITE)
+            if debut is None or activite is None:
+                session[self.DEBUT] = session[self.ACTIVITE] = maintenant
+            elif (
+                maintenant - activite > settings.SESSION_INACTIVITE or maintenant - debut > settings.SESSION_COOKIE_AGE
+            ):
+                logout(request)  # the visitor is anonymous from here: pages send them to sign in again
+            elif maintenant - activite > 60:
+                session[self.ACTIVITE] = maintenant
+        return self.get_response(request)
 
 
 class GuichetMiddleware:
@@ -43,14 +83,13 @@ class GuichetMiddleware:
             with guichet_scope(None):
                 return self.get_response(request)
 
-        user = request.user
+        user, par_jeton = request.user, False
         if not user.is_authenticated and _is_api(request):
-            user = authenticate_token_once(request) or user
+            jeton = authenticate_token_once(request)
+            user, par_jeton = jeton or user, jeton is not None
         if not user.is_authenticated:
             if _is_api(request):
-                response = JsonResponse(
-                    {"detail": "Authentification requise."}, status=401, json_dumps_params={"ensure_ascii": False}
-                )
+                response = _json("Authentification requise.", 401)
                 response["WWW-Authenticate"] = "Token"
                 return response
             return redirect_to_login(request.get_full_path())
@@ -64,8 +103,17 @@ class GuichetMiddleware:
                 )
         if membre is None:
             if _is_api(request):
-                return JsonResponse({"detail": "Pas trouvé."}, status=404, json_dumps_params={"ensure_ascii": False})
+                return _json("Pas trouvé.", 404)
             raise Http404("Guichet introuvable.")
+        # Second factor (guichet/deux_facteurs.py): sign-in asks it; this catches a session or a token that got an
+        # admin's or a facilitator's role without it.
+        if par_jeton:
+            if not deux_facteurs.jeton_autorise(user, membre):
+                return _json(deux_facteurs.MESSAGE_API, 403)
+        elif deux_facteurs.exige_un_code(request, membre):
+            if _is_api(request):
+                return _json(deux_facteurs.MESSAGE_API, 403)
+            return deux_facteurs.reprendre(request, suivant=request.get_full_path())
 
         membre.guichet = guichet
         membre.utilisateur = user

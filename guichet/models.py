@@ -67,6 +67,45 @@ class Utilisateur(AbstractBaseUser, PermissionsMixin):
         return self.prenom or self.email
 
 
+class DeuxFacteurs(models.Model):
+    """The account's authenticator app (TOTP, RFC 6238): required for admins and facilitators, who see personal data.
+
+    Belongs to the person, not to a guichet: one second factor for every guichet they are a member of. The shared
+    secret is stored encrypted (``guichet.deux_facteurs``), so a copy of the database or a backup does not give it.
+    """
+
+    utilisateur = models.OneToOneField(Utilisateur, on_delete=models.CASCADE, related_name="deux_facteurs")
+    secret_chiffre = models.TextField("secret chiffré", editable=False)
+    # None while enrolment waits for its first code: the device does not count until then.
+    confirme_le = models.DateTimeField("activée le", null=True, blank=True)
+    # The last time step accepted: a code is never accepted twice (RFC 6238 §5.2).
+    dernier_pas = models.BigIntegerField("dernier pas accepté", null=True, blank=True, editable=False)
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "double authentification"
+        verbose_name_plural = "doubles authentifications"
+
+    def __str__(self):
+        return f"Double authentification de {self.utilisateur}"
+
+
+class CodeSecours(models.Model):
+    """A single-use recovery code, for when the phone is lost; only its SHA-256 is kept (``guichet.totp``)."""
+
+    utilisateur = models.ForeignKey(Utilisateur, on_delete=models.CASCADE, related_name="codes_secours")
+    empreinte = models.CharField("empreinte", max_length=64, editable=False)
+    utilise_le = models.DateTimeField("utilisé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "code de secours"
+        verbose_name_plural = "codes de secours"
+        constraints = [models.UniqueConstraint(fields=["utilisateur", "empreinte"], name="code_secours_unique")]
+
+    def __str__(self):
+        return f"Code de secours de {self.utilisateur}"
+
+
 class Guichet(models.Model):
     """The tenant: one territorial guichet unique de la clause sociale."""
 

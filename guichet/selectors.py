@@ -1,7 +1,9 @@
 """Reads of the guichet app. Tenant reads start from the guichet (or run inside its scope)."""
 
+from django.db.models import Exists, OuterRef
+
 from .enums import Role
-from .models import Guichet, JournalAudit, Membre, Parametres, Tache
+from .models import DeuxFacteurs, Guichet, JournalAudit, Membre, Parametres, Tache
 from .permissions import role_has_perm
 
 
@@ -15,7 +17,13 @@ def parametres_of(*, guichet) -> Parametres:
 
 
 def membres_list(*, guichet):
-    return Membre.objects.filter(guichet=guichet).select_related("utilisateur", "acheteur", "entreprise")
+    """The members, with whether their second factor is active (the admins' member page shows it)."""
+    actif = DeuxFacteurs.objects.filter(utilisateur=OuterRef("utilisateur"), confirme_le__isnull=False)
+    return (
+        Membre.objects.filter(guichet=guichet)
+        .select_related("utilisateur", "acheteur", "entreprise")
+        .annotate(deux_facteurs_active=Exists(actif))
+    )
 
 
 def membres_avec_permission(*, guichet, code):

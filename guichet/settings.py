@@ -41,6 +41,9 @@ def env_list(name, default):
 SECRET_KEY = env("SECRET_KEY", None if PRODUCTION else "dev-insecure-secret-key-do-not-use-in-production")
 if PRODUCTION and len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY doit compter au moins 50 caractères en production.")
+# Former keys, comma-separated, while rotating SECRET_KEY: sessions, links and the encrypted TOTP secrets
+# (guichet/deux_facteurs.py) stay readable with them.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 DEBUG = env_bool("DEBUG", ENV == "development")
 SITE_URL = env("SITE_URL", None if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", None if PRODUCTION else "localhost,127.0.0.1,[::1],testserver")
@@ -82,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Idle and absolute expiry of signed-in sessions.
+    "guichet.middleware.SessionExpirationMiddleware",
     # After authentication: resolves the guichet of the URL, checks membership, enters the scope.
     "guichet.middleware.GuichetMiddleware",
     # Inside the guichet's scope and after the messages: a database error or a task put off says so in French.
@@ -207,7 +212,13 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Sessions: at most a working day from sign-in (SESSION_COOKIE_AGE), ended after an hour without a request
+# (SESSION_INACTIVITE), and the cookie dies with the browser (guichet.middleware.SessionExpirationMiddleware).
+# Shared office computers are common in guichets: a forgotten session must not last.
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)))
+SESSION_INACTIVITE = int(env("SESSION_INACTIVITE", "3600"))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

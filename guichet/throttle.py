@@ -1,4 +1,5 @@
-"""Throttling of failed sign-ins, per account and per client address, shared by the page and the API.
+"""Throttling of failed sign-ins and of wrong one-time codes, per account and per client address, shared by the pages
+and the API.
 
 Counters live in the cache (Redis) for ``LOGIN_FAILURE_WINDOW`` seconds. If the cache is unreachable,
 sign-in keeps working (logged): refusing every user would be worse than losing throttling for a while.
@@ -15,6 +16,7 @@ logger = logging.getLogger(__name__)
 MESSAGE_BLOQUE = (
     "Trop de tentatives de connexion ont échoué. Patientez quelques minutes ou réinitialisez votre mot de passe."
 )
+MESSAGE_CODE_BLOQUE = "Trop de codes erronés. Patientez quelques minutes avant de réessayer."
 
 
 class ConnexionBloquee(Exception):
@@ -31,16 +33,35 @@ def authentifier(request, email, password):
     if _blocked(keys):
         raise ConnexionBloquee(MESSAGE_BLOQUE)
     user = authenticate(request, username=email, password=password)
+    _record(keys, success=user is not None, account_key=_account_key(email))
+    return user
+
+
+def verifier_code(request, utilisateur, verifier) -> bool:
+    """Check a one-time code with ``verifier()``, throttled like passwords: a 6-digit code has a million values, so
+    without a limit it could be guessed (RFC 4226 §7.3). True, False, or ``ConnexionBloquee``."""
+    account_key = f"echec-code:compte:{utilisateur.pk}"
+    keys = {
+        account_key: settings.LOGIN_FAILURE_LIMIT,
+        f"echec-code:ip:{request.META.get('REMOTE_ADDR', '')}": settings.LOGIN_FAILURE_LIMIT_IP,
+    }
+    if _blocked(keys):
+        raise ConnexionBloquee(MESSAGE_CODE_BLOQUE)
+    ok = verifier()
+    _record(keys, success=ok, account_key=account_key)
+    return ok
+
+
+def _record(keys, *, success, account_key):
     try:
-        if user is None:
+        if success:
+            cache.delete(account_key)
+        else:
             for key in keys:
                 cache.add(key, 0, settings.LOGIN_FAILURE_WINDOW)
                 cache.incr(key)
-        else:
-            cache.delete(_account_key(email))
     except Exception:
-        logger.warning("Cache indisponible : échec de connexion non compté", exc_info=True)
-    return user
+        logger.warning("Cache indisponible : échec non compté", exc_info=True)
 
 
 def _account_key(email):

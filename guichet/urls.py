@@ -7,6 +7,9 @@ from . import views
 
 comptes = [
     path("connexion/", views.ConnexionView.as_view(), name="connexion"),
+    path("connexion/code/", views.DeuxFacteursView.as_view(), name="deux_facteurs"),
+    path("double-authentification/activer/", views.DeuxFacteursActiverView.as_view(), name="deux_facteurs_activer"),
+    path("securite/", views.SecuriteView.as_view(), name="securite"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),
     path("mot-de-passe/oubli/", views.MotDePasseOubliView.as_view(), name="mot_de_passe_oubli"),
     path(
@@ -33,6 +36,11 @@ guichet_pages = [
     path("membres/", views.MembresView.as_view(), name="membres"),
     path("membres/<int:pk>/modifier/", views.MembreModifierView.as_view(), name="membre_modifier"),
     path("membres/<int:pk>/activation/", views.MembreActivationView.as_view(), name="membre_activation"),
+    path(
+        "membres/<int:pk>/double-authentification/reinitialiser/",
+        views.MembreDeuxFacteursReinitialiserView.as_view(),
+        name="membre_deux_facteurs_reinitialiser",
+    ),
     path("parametres/", views.ParametresPageView.as_view(), name="parametres"),
     path("journal/", views.JournalView.as_view(), name="journal"),
     path("journal/exporter/", views.JournalExporterView.as_view(), name="journal_exporter"),

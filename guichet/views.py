@@ -1,3 +1,4 @@
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -5,14 +6,16 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import TemplateView
 
-from . import selectors, services
+from . import deux_facteurs, selectors, services, totp
 from .fichiers import fichier_prive
-from .forms import ConnexionForm, InvitationForm, MembreForm, ParametresForm
+from .forms import CodeForm, ConnexionForm, InvitationForm, MembreForm, ParametresForm
+from .throttle import ConnexionBloquee, verifier_code
 
 
 def add_service_errors(form, error: ValidationError):
@@ -176,9 +179,153 @@ class SuppressionView(GuichetMixin, TemplateView):
 
 
 class ConnexionView(auth_views.LoginView):
+    """The password; then, for an account with (or requiring) a second factor, the code step before any sign-in."""
+
     form_class = ConnexionForm
     template_name = "comptes/connexion.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        etape = deux_facteurs.etape(user)
+        if etape is None:
+            return super().form_valid(form)
+        deux_facteurs.mettre_en_attente(self.request, user, backend=user.backend, suivant=self.get_success_url())
+        return redirect(deux_facteurs.url_etape(etape))
+
+
+def _verifier_code(request, form, utilisateur, verifier):
+    """Check the code typed in ``form`` (throttled); on failure, the French error goes on the form."""
+    if not form.is_valid():
+        return False
+    try:
+        if verifier_code(request, utilisateur, lambda: verifier(form.cleaned_data["code"])):
+            return True
+    except ConnexionBloquee as bloque:
+        form.add_error("code", str(bloque))
+        return False
+    form.add_error("code", deux_facteurs.MESSAGE_CODE_INCORRECT)
+    return False
+
+
+class DeuxFacteursView(TemplateView):
+    """Sign-in, second step: the code of the authenticator app (or a recovery code) of the pending person."""
+
+    template_name = "comptes/deux_facteurs.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.utilisateur = deux_facteurs.en_attente(request)
+        if self.utilisateur is None:
+            messages.info(request, "Saisissez d'abord votre adresse et votre mot de passe.")
+            return redirect("connexion")
+        if not deux_facteurs.active(self.utilisateur):
+            return redirect("deux_facteurs_activer")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return self.render_to_response({"form": CodeForm()})
+
+    def post(self, request):
+        form = CodeForm(request.POST)
+        utilisateur = self.utilisateur
+        if _verifier_code(
+            request, form, utilisateur, lambda code: deux_facteurs.code_verifier(utilisateur=utilisateur, code=code)
+        ):
+            return redirect(deux_facteurs.connecter(request, utilisateur))
+        return self.render_to_response({"form": form}, status=400)
+
+
+class DeuxFacteursActiverView(TemplateView):
+    """Enrolment: the secret (QR code, and in clear to type it), confirmed by a first code; then the recovery codes,
+    shown once. For the pending person whose role requires it, or for a signed-in person who chooses it."""
+
+    template_name = "comptes/deux_facteurs_activer.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.en_attente = not request.user.is_authenticated
+        self.utilisateur = request.user if request.user.is_authenticated else deux_facteurs.en_attente(request)
+        if self.utilisateur is None:
+            messages.info(request, "Saisissez d'abord votre adresse et votre mot de passe.")
+            return redirect("connexion")
+        if deux_facteurs.active(self.utilisateur):
+            return redirect("deux_facteurs" if self.en_attente else "securite")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        secret = deux_facteurs.enrolement_commencer(utilisateur=self.utilisateur)
+        uri = totp.uri(secret, compte=self.utilisateur.email, emetteur=deux_facteurs.EMETTEUR)
+        qr = segno.make(uri, error="m").svg_inline(scale=4, title="Code QR de la double authentification")
+        return {
+            "qr": mark_safe(qr),  # noqa: S308 (segno's own SVG markup; the URI inside is escaped by segno)
+            "secret": totp.secret_groupe(secret),
+            "uri": uri,
+            "requise": deux_facteurs.requis(self.utilisateur),
+            **kwargs,
+        }
+
+    def get(self, request):
+        return self.render_to_response(self.get_context_data(form=CodeForm()))
+
+    def post(self, request):
+        form = CodeForm(request.POST)
+        utilisateur, codes = self.utilisateur, []
+
+        def confirmer(code):
+            try:
+                codes.extend(deux_facteurs.enrolement_confirmer(utilisateur=utilisateur, code=code))
+            except ValidationError:
+                return False
+            return True
+
+        if not _verifier_code(request, form, utilisateur, confirmer):
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        if self.en_attente:
+            suivant = deux_facteurs.connecter(request, utilisateur)
+        else:
+            deux_facteurs.marquer_verifiee(request)
+            suivant = reverse("securite")
+        return render(request, "comptes/codes_secours.html", {"codes": codes, "suivant": suivant, "activation": True})
+
+
+class SecuriteView(LoginRequiredMixin, TemplateView):
+    """The account's security page: second factor state, new recovery codes, turning it off where allowed."""
+
+    template_name = "comptes/securite.html"
+
+    def get_context_data(self, **kwargs):
+        utilisateur = self.request.user
+        return {
+            "active": deux_facteurs.active(utilisateur),
+            "requise": deux_facteurs.requis(utilisateur),
+            "restants": deux_facteurs.codes_secours_restants(utilisateur),
+            "form": CodeForm(),
+            **kwargs,
+        }
+
+    def post(self, request):
+        utilisateur, action = request.user, request.POST.get("action")
+        if not deux_facteurs.active(utilisateur):
+            return redirect("deux_facteurs_activer")
+        form = CodeForm(request.POST)
+        if action not in {"codes", "desactiver"}:
+            form.add_error(None, "Action inconnue.")
+        elif _verifier_code(
+            request, form, utilisateur, lambda code: deux_facteurs.code_verifier(utilisateur=utilisateur, code=code)
+        ):
+            try:
+                if action == "codes":
+                    codes = deux_facteurs.codes_secours_regenerer(utilisateur=utilisateur)
+                    return render(
+                        request, "comptes/codes_secours.html", {"codes": codes, "suivant": reverse("securite")}
+                    )
+                deux_facteurs.desactiver(utilisateur=utilisateur)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                request.session.pop(deux_facteurs.SESSION_VERIFIEE, None)
+                messages.success(request, "Double authentification désactivée.")
+                return redirect("securite")
+        return self.render_to_response(self.get_context_data(form=form, action=action), status=400)
 
 
 class MotDePasseOubliView(auth_views.PasswordResetView):
@@ -272,6 +419,26 @@ class MembreModifierView(GuichetMixin, TemplateView):
                 messages.success(request, f"Rôle de {membre.utilisateur.email} mis à jour.")
                 return redirect(self.url("membres"))
         return self.render_to_response({"form": form, "cible": membre}, status=400)
+
+
+class MembreDeuxFacteursReinitialiserView(GuichetMixin, View):
+    """POST only: reset a member's second factor (lost phone); audited, the member is told by email."""
+
+    permission_required = "membres.change"
+
+    def post(self, request, guichet_slug, pk):
+        membre = get_object_or_404(selectors.membres_list(guichet=self.guichet), pk=pk)
+        try:
+            deux_facteurs.reinitialiser(membre=membre, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"Double authentification de {membre.utilisateur.email} réinitialisée : "
+                "elle sera de nouveau activée à la prochaine connexion.",
+            )
+        return redirect(self.url("membres"))
 
 
 class MembreActivationView(GuichetMixin, View):

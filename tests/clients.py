@@ -3,8 +3,10 @@
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from guichet import deux_facteurs
 from guichet.enums import Role
 
+from .deux_facteurs import activer, code_pour
 from .factories import MOT_DE_PASSE
 
 
@@ -15,11 +17,15 @@ def connecte(client, territoire, role=Role.FACILITATEUR):
 
 
 def api(membre):
-    """An API client authenticated by token, as integrators are."""
+    """An API client authenticated by token, as integrators are; admins and facilitators get their second factor
+    first and send its code."""
     client = APIClient()
-    token = client.post(
-        reverse("api:token"), {"email": membre.utilisateur.email, "password": MOT_DE_PASSE}, format="json"
-    ).json()["token"]
+    demande = {"email": membre.utilisateur.email, "password": MOT_DE_PASSE}
+    if membre.role in deux_facteurs.ROLES_REQUIS or deux_facteurs.active(membre.utilisateur):
+        if not deux_facteurs.active(membre.utilisateur):
+            activer(membre.utilisateur)
+        demande["code"] = code_pour(membre.utilisateur)
+    token = client.post(reverse("api:token"), demande, format="json").json()["token"]
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 

@@ -52,6 +52,27 @@ def peupler(slug, nom):
     return territoire
 
 
+def pytest_terminal_summary(terminalreporter):
+    """The figures of the run: the permission matrix's count of cases (tests/test_permission_matrix.py) when it
+    ran, and what tests recorded with ``record_property("chiffre", …)`` (the backup's tables and rows)."""
+    marque = "test_permission_matrix.py::test_permission_matrix["
+    rapports = [
+        report
+        for etat in ("passed", "failed")
+        for report in terminalreporter.stats.get(etat, [])
+        if report.when == "call"
+    ]
+    ids = [report.nodeid.split("[", 1)[1][:-1] for report in rapports if marque in report.nodeid]
+    if ids:
+        from .test_permission_matrix import resume
+
+        terminalreporter.write_line(resume(ids))
+    for report in rapports:
+        for nom, valeur in report.user_properties:
+            if nom == "chiffre":
+                terminalreporter.write_line(valeur)
+
+
 @pytest.fixture(autouse=True)
 def _vider_cache():
     """Login-failure counters live in Redis: each test starts clean, touching only this run's keys
@@ -60,6 +81,26 @@ def _vider_cache():
     for key in redis.scan_iter(f"{settings.CACHES['default']['KEY_PREFIX']}:*"):
         redis.delete(key)
     yield
+
+
+@pytest.fixture(autouse=True)
+def _force_login_vaut_double_authentification(monkeypatch):
+    """``client.force_login`` skips the sign-in views, code step included: in the tests only, it counts as a verified
+    second factor, so admins and facilitators reach their pages as after a real sign-in. The tests of the second
+    factor sign in through the views (tests/guichet/test_deux_facteurs.py); production has no such shortcut."""
+    from django.test import Client
+
+    from guichet.deux_facteurs import SESSION_VERIFIEE
+
+    force_login = Client.force_login
+
+    def force_login_verifie(self, user, backend=None):
+        force_login(self, user, backend)
+        session = self.session
+        session[SESSION_VERIFIEE] = True
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login_verifie)
 
 
 @pytest.fixture

@@ -11,6 +11,12 @@ from .fields import FichierPriveField, TenantPrimaryKeyField
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    code = serializers.CharField(
+        required=False,
+        max_length=32,
+        help_text="Code à usage unique (application d'authentification ou code de secours) : obligatoire pour les "
+        "comptes à double authentification.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):

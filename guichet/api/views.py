@@ -2,14 +2,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import selectors, services
+from .. import deux_facteurs, selectors, services
 from ..fichiers import fichier_prive
-from ..throttle import ConnexionBloquee, authentifier
+from ..throttle import ConnexionBloquee, authentifier, verifier_code
 from .permissions import GuichetPermission
 from .serializers import (
     JournalSerializer,
@@ -23,7 +23,11 @@ from .serializers import (
 
 
 class TokenView(APIView):
-    """Exchange an email and a password for the API token (``Authorization: Token <key>``)."""
+    """Exchange an email and a password for the API token (``Authorization: Token <key>``).
+
+    An account with a second factor adds its one-time code (``code``); an account whose role requires one it has not
+    activated gets no token (guichet/deux_facteurs.py).
+    """
 
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -32,12 +36,23 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         try:
-            user = authentifier(request._request, **serializer.validated_data)
+            user = authentifier(request._request, data["email"], data["password"])
+            if user is None:
+                raise ValidationError({"non_field_errors": ["Adresse électronique ou mot de passe incorrect."]})
+            etape = deux_facteurs.etape(user)
+            if etape == "activer":
+                raise PermissionDenied(deux_facteurs.MESSAGE_API)
+            if etape == "verifier":
+                if not data.get("code"):
+                    raise ValidationError({"code": ["Ce compte a la double authentification : joignez votre code."]})
+                if not verifier_code(
+                    request._request, user, lambda: deux_facteurs.code_verifier(utilisateur=user, code=data["code"])
+                ):
+                    raise ValidationError({"code": [deux_facteurs.MESSAGE_CODE_INCORRECT]})
         except ConnexionBloquee as blocked:
             raise Throttled(detail=str(blocked)) from blocked
-        if user is None:
-            raise ValidationError({"non_field_errors": ["Adresse électronique ou mot de passe incorrect."]})
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

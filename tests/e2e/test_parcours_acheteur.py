@@ -11,7 +11,8 @@ from guichet.enums import Role
 from guichet.services import guichet_create, membre_invite
 from guichet.tenancy import guichet_scope
 
-from ..factories import MOT_DE_PASSE, UtilisateurFactory
+from ..factories import UtilisateurFactory
+from .comptes import se_connecter
 
 CHROMIUM = shutil.which("chromium")
 ARTEFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -59,10 +60,7 @@ def test_a_facilitator_creates_a_buyer_and_a_signed_convention_found_on_the_buye
 
     page = navigateur.new_page()
     page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/comptes/connexion/")
-    page.get_by_label("Adresse électronique").fill(facilitatrice.email)
-    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
-    page.get_by_role("button", name="Se connecter").click()
+    se_connecter(page, live_server.url, facilitatrice.email)
 
     page.get_by_role("navigation", name="Navigation du guichet").get_by_role("link", name="Acheteurs").click()
     page.get_by_role("link", name="Nouvel acheteur").click()

@@ -10,7 +10,8 @@ from guichet.services import guichet_create, membre_invite
 from guichet.tenancy import guichet_scope
 from publics.models import AccesDonnees, Contrat
 
-from ..factories import MOT_DE_PASSE, UtilisateurFactory
+from ..factories import UtilisateurFactory
+from .comptes import se_connecter
 from .test_parcours_acheteur import ARTEFACTS, navigateur  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.usefixtures("navigateur")
@@ -29,10 +30,7 @@ def test_a_facilitator_records_a_person_validates_eligibility_positions_and_hire
 
     page = navigateur.new_page()
     page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/comptes/connexion/")
-    page.get_by_label("Adresse électronique").fill(facilitateur.email)
-    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
-    page.get_by_role("button", name="Se connecter").click()
+    se_connecter(page, live_server.url, facilitateur.email)
 
     # The person.
     page.get_by_role("navigation", name="Navigation du guichet").get_by_role("link", name="Bénéficiaires").click()

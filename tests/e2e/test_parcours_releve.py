@@ -11,7 +11,8 @@ from guichet.enums import Role
 from guichet.services import guichet_create, membre_invite
 from guichet.tenancy import guichet_scope
 
-from ..factories import MOT_DE_PASSE, BeneficiaireFactory, ContratFactory, EligibiliteFactory, UtilisateurFactory
+from ..factories import BeneficiaireFactory, ContratFactory, EligibiliteFactory, UtilisateurFactory
+from .comptes import se_connecter
 from .test_parcours_acheteur import ARTEFACTS, navigateur  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.usefixtures("navigateur")
@@ -42,10 +43,7 @@ def guichet_et_entreprise(slug, paie, *personnes):
 
 
 def connexion(page, url, email):
-    page.goto(f"{url}/comptes/connexion/")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
-    page.get_by_role("button", name="Se connecter").click()
+    se_connecter(page, url, email)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,7 +10,6 @@ from guichet.enums import Role
 
 from ..conftest import peupler
 from ..factories import (
-    MOT_DE_PASSE,
     AttributionFactory,
     ConventionFactory,
     LigneReleveFactory,
@@ -18,6 +17,7 @@ from ..factories import (
     SuiviLotFactory,
 )
 from ..reporting.jeux import territoire_calcule
+from .comptes import se_connecter
 from .test_parcours_acheteur import ARTEFACTS, navigateur  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.usefixtures("navigateur")
@@ -54,10 +54,7 @@ def _territoire():
 def _connexion(navigateur, live_server, email):  # noqa: F811
     page = navigateur.new_context().new_page()
     page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/comptes/connexion/")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
-    page.get_by_role("button", name="Se connecter").click()
+    se_connecter(page, live_server.url, email)
     return page
 
 

@@ -54,6 +54,15 @@ MATRICE = [
     Cas("mot_de_passe_termine", "GET", TOUS),
     Cas("invitation", "GET", TOUS, kwargs=lambda ctx: {"uidb64": "MQ", "token": "invalide"}),
     Cas("mes_guichets", "GET", [R] * 7),
+    # Second factor. The code step needs a password just accepted in this session: without it, back to sign-in.
+    # Enrolment and the security page belong to the signed-in account, whatever its guichets.
+    Cas("deux_facteurs", "GET", [R] * 7),
+    Cas("deux_facteurs", "POST", [R] * 7, data=lambda ctx: {"code": "123456"}),
+    Cas("deux_facteurs_activer", "GET", [R] + [D] * 6),
+    Cas("deux_facteurs_activer", "POST", [R] + [400] * 6, data=lambda ctx: {"code": "pas un code"}),
+    Cas("securite", "GET", [R] + [D] * 6),
+    # Without an active second factor, the security page's actions lead to enrolment.
+    Cas("securite", "POST", [R] * 7, data=lambda ctx: {"action": "codes", "code": "123456"}),
     # Pages of guichet A
     Cas("guichet_accueil", "GET", [R, N, D, D, D, D, D], kwargs=dans_a),
     Cas("membres", "GET", PAGE_ADMIN, kwargs=dans_a),
@@ -65,6 +74,12 @@ MATRICE = [
         [R, N, R, F, F, F, F],
         kwargs=lambda ctx: dans_a(ctx, pk=_cible(ctx)),
         data=lambda ctx: {"role": Role.FACILITATEUR},
+    ),
+    Cas(
+        "membre_deux_facteurs_reinitialiser",
+        "POST",
+        [R, N, R, F, F, F, F],
+        kwargs=lambda ctx: dans_a(ctx, pk=_cible(ctx)),
     ),
     Cas(
         "membre_activation",
@@ -85,6 +100,14 @@ MATRICE = [
         "api:token",
         "POST",
         [D] * 7,
+        api=True,
+        data=lambda ctx: {"email": ctx.a.membres["lecteur"].utilisateur.email, "password": MOT_DE_PASSE},
+    ),
+    # An admin without an active second factor gets no token, whoever asks.
+    Cas(
+        "api:token",
+        "POST",
+        [F] * 7,
         api=True,
         data=lambda ctx: {"email": ctx.a.membres["admin"].utilisateur.email, "password": MOT_DE_PASSE},
     ),

@@ -35,6 +35,17 @@ def test_production_check_deploy_is_clean_with_its_secrets():
     assert "System check identified no issues" in result.stdout
 
 
+def test_production_cookies_are_secure_http_only_and_same_site():
+    code = (
+        "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, s.CSRF_COOKIE_SAMESITE, s.SECURE_SSL_REDIRECT, "
+        "s.SECURE_HSTS_SECONDS >= 31536000, s.SESSION_EXPIRE_AT_BROWSER_CLOSE)"
+    )
+    result = manage("shell", "--no-imports", "-c", code, env=SECRETS)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True", "Lax", "Lax", "True", "True", "True"]
+
+
 def test_production_refuses_to_start_without_a_secret():
     for missing in ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "REDIS_URL"]:
         env = {k: v for k, v in SECRETS.items() if k != missing}

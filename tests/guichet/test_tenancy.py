@@ -8,7 +8,8 @@ from guichet.models import Membre
 from guichet.tenancy import guichet_scope
 
 TENANT_APPS = ["guichet", "acheteurs", "conventions", "marches", "entreprises", "publics", "reporting"]
-NOT_TENANT = {"guichet.utilisateur", "guichet.guichet"}
+# Account-level tables: a person signs in once for all their guichets.
+NOT_TENANT = {"guichet.utilisateur", "guichet.guichet", "guichet.deuxfacteurs", "guichet.codesecours"}
 
 
 def tenant_models():

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -8,8 +9,9 @@ from entreprises import decompte
 from entreprises import demo as entreprises_demo
 from entreprises.enums import TypeStructure
 from entreprises.models import Entreprise
+from guichet import deux_facteurs
 from guichet.enums import Role
-from guichet.models import Membre
+from guichet.models import DeuxFacteurs, Membre, Utilisateur
 from guichet.tenancy import guichet_scope
 from marches import demo as marches_demo
 from publics import demo as publics_demo
@@ -18,6 +20,10 @@ from reporting import demo as reporting_demo
 from .create_guichet import ensure_guichet, ensure_member
 
 MOT_DE_PASSE_DEMO = "demo-clause-2026"
+# Demo only, published in the README: the authenticator key of the demo admins and facilitators, whose role requires
+# a second factor. A newcomer adds it to an app, or reads the current code with `manage.py code_demo`. The command
+# refuses to run in production, so these accounts never exist there.
+SECRET_TOTP_DEMO = "DEMOCLAUSESOCIALEDEMOCLAUSESOCIA"
 
 # Two territories, so a newcomer can check that their data never mix.
 DEMO = [
@@ -46,8 +52,13 @@ PERSONNES = {
 class Command(BaseCommand):
     help = "Charge le territoire de démonstration (deux guichets, un membre par rôle) ; sans effet s'il existe."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        if settings.PRODUCTION:  # before any connection: published passwords and keys have no place there
+            raise CommandError("Les données de démonstration (mots de passe publiés) sont refusées en production.")
+        self.charger()
+
+    @transaction.atomic
+    def charger(self):
         logins = []
         aujourdhui = timezone.localdate()
         for spec in DEMO:
@@ -84,6 +95,14 @@ class Command(BaseCommand):
                     acheteur=acheteur if role == Role.ACHETEUR else None,
                     entreprise=entreprise if role == Role.ENTREPRISE else None,
                 )
+                if role in deux_facteurs.ROLES_REQUIS:
+                    DeuxFacteurs.objects.get_or_create(
+                        utilisateur=Utilisateur.objects.get(email=email),
+                        defaults={
+                            "secret_chiffre": deux_facteurs.chiffrer(SECRET_TOTP_DEMO),
+                            "confirme_le": timezone.now(),
+                        },
+                    )
                 logins.append((guichet, role, email))
             # One bilan of each kind, asked by the facilitator: the worker produces them once this commits.
             with guichet_scope(guichet.pk):
@@ -98,3 +117,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Données de démonstration prêtes. Comptes (mot de passe : {MOT_DE_PASSE_DEMO}) :")
         for guichet, role, email in logins:
             self.stdout.write(f"  {guichet.nom:<34} {role:<13} {email}")
+        self.stdout.write(
+            "Administrateurs et facilitateurs : code à usage unique demandé après le mot de passe. "
+            f"Clé de démonstration : {SECRET_TOTP_DEMO} ; code du moment : python manage.py code_demo"
+        )
