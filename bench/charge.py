@@ -16,6 +16,7 @@ Exemples ::
     .venv/bin/python bench/charge.py                                  # clauses_bench, le plus gros guichet
     .venv/bin/python bench/charge.py --base postgres://postgres@127.0.0.1:5432/clauses_sociales --guichet plie-metropole
     .venv/bin/python bench/charge.py --duree 20 --repetitions 5 --workers 5
+    .venv/bin/python bench/charge.py --melange --connexions 50 --duree 60    # 50 utilisateurs, pages et API mêlées
 """
 
 import argparse
@@ -259,6 +260,58 @@ def passe_wrk(port, chemin, entetes, duree, connexions):
     return int(requetes) / duree, float(p50) / 1000, float(p95) / 1000, int(erreurs)
 
 
+def _lua(texte):
+    return '"' + texte.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def passe_melange_wrk(port, requetes, duree, connexions):
+    """One ``wrk`` pass whose connections take ``requetes`` (``[(path, headers)]``) in turn: a mix of users."""
+    lignes = []
+    for chemin, entetes in requetes:
+        en_tetes = ", ".join(f"[{_lua(nom)}] = {_lua(valeur)}" for nom, valeur in entetes.items())
+        lignes.append(f"  {{{_lua(chemin)}, {{{en_tetes}}}}},")
+    script = Path(os.environ.get("TMPDIR", "/tmp")) / "charge-melange.lua"
+    script.write_text(
+        "requetes = {\n" + "\n".join(lignes) + "\n}\n"
+        "rang = 0\n"
+        "request = function()\n"
+        "  rang = rang + 1\n"
+        "  local r = requetes[(rang % #requetes) + 1]\n"
+        '  return wrk.format("GET", r[1], r[2])\n'
+        "end\n" + LUA_WRK
+    )
+    commande = ["wrk", "-t", "2", "-c", str(connexions), "-d", f"{duree}s", "-s", str(script)]
+    sortie = subprocess.run([*commande, f"http://127.0.0.1:{port}/"], capture_output=True, text=True, check=True)
+    requetes_faites, p50, p95, erreurs = sortie.stdout.strip().splitlines()[-1].split()
+    return int(requetes_faites) / duree, float(p50) / 1000, float(p95) / 1000, int(erreurs)
+
+
+def passe_melange_python(port, requetes, duree, connexions):
+    """The same with the Python client: each connection takes the next request of the list."""
+
+    async def charger():
+        latences, erreurs, fin, rang = [], 0, time.perf_counter() + duree, 0
+
+        async def client():
+            nonlocal erreurs, rang
+            while time.perf_counter() < fin:
+                chemin, entetes = requetes[rang % len(requetes)]
+                rang += 1
+                try:
+                    statut, secondes = await _une_requete(port, chemin, entetes)
+                except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
+                    erreurs += 1
+                    continue
+                latences.append(secondes)
+                erreurs += statut != 200
+
+        await asyncio.gather(*(client() for _ in range(connexions)))
+        return latences, erreurs
+
+    latences, erreurs = asyncio.run(charger())
+    return len(latences) / duree, _centile(latences, 0.5) * 1000, _centile(latences, 0.95) * 1000, erreurs
+
+
 def generateur():
     if shutil.which("wrk"):
         return "wrk", passe_wrk
@@ -300,6 +353,21 @@ def lancer_gunicorn(base, port, workers):
     raise SystemExit("gunicorn ne répond pas (voir ses messages ci-dessus).")
 
 
+def melanger(port, guichet, annee, entetes, args):
+    """Every user (connection) takes every page and API list of every role in turn, for ``--duree`` seconds, once:
+    requests, errors (any status but 200, refused or cut connections) and the p50/p95 of all."""
+    requetes = [(chemin, entetes.get(qui, {})) for _nom, chemin, qui in cibles(guichet.slug, annee) if qui]
+    passe = passe_melange_wrk if shutil.which("wrk") else passe_melange_python
+    passe(port, requetes, 2, args.connexions)  # warm-up
+    debit, p50, p95, erreurs = passe(port, requetes, args.duree, args.connexions)
+    print(
+        f"Mélange de {len(requetes)} adresses (pages et API, {len(ROLES)} rôles), {args.connexions} utilisateurs "
+        f"simultanés pendant {args.duree:g} s : {debit * args.duree:.0f} requêtes ({debit:.1f} req/s), "
+        f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, erreurs : {erreurs}."
+    )
+    print(f"Charge de la machine après la mesure : {os.getloadavg()[0]:.1f} (sur {os.cpu_count()} cœurs).")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", default=BENCH_DATABASE_URL, help="URL PostgreSQL de la base mesurée")
@@ -310,6 +378,12 @@ def main():
     parser.add_argument("--connexions", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="travailleurs gunicorn")
     parser.add_argument("--filtre", help="ne mesurer que les adresses dont le nom contient ce texte")
+    parser.add_argument(
+        "--melange",
+        action="store_true",
+        help="une seule passe où chaque connexion (un utilisateur) enchaîne toutes les adresses, pages et API, "
+        "de tous les rôles (avec --connexions 50 --duree 60 : la mesure de fiabilité de l'issue 10)",
+    )
     args = parser.parse_args()
 
     if not preparer_django(args.base):
@@ -325,6 +399,13 @@ def main():
         f" {nom_generateur} ; médianes de {args.repetitions} passes de {args.duree:g} s ;"
         f" charge de la machine avant la mesure : {os.getloadavg()[0]:.1f} (sur {os.cpu_count()} cœurs)."
     )
+    if args.melange:
+        try:
+            melanger(port, guichet, annee, entetes, args)
+        finally:
+            serveur.terminate()
+            serveur.wait()
+        return
     print(f"{'adresse':34} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p95/plancher':>13} {'erreurs':>8}")
     plancher = None
     try:
