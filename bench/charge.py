@@ -243,6 +243,7 @@ def passe_hey(port, chemin, entetes, duree, connexions):
 LUA_WRK = """
 done = function(summary, latency, requests)
   local erreurs = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status
+    + summary.errors.timeout
   io.write(string.format("%d %f %f %d\\n", summary.requests, latency:percentile(50), latency:percentile(95), erreurs))
 end
 """
@@ -252,7 +253,8 @@ def passe_wrk(port, chemin, entetes, duree, connexions):
     """The same with ``wrk`` (its Lua ``done`` hook prints the counts; latencies in µs)."""
     script = Path(os.environ.get("TMPDIR", "/tmp")) / "charge-wrk.lua"
     script.write_text(LUA_WRK)
-    commande = ["wrk", "-t", "2", "-c", str(connexions), "-d", f"{duree}s", "-s", str(script)]
+    commande = ["wrk", "-t", "2", "-c", str(connexions), "-d", f"{math.ceil(duree)}s", "-s", str(script)]
+    commande += ["--timeout", "30s"]  # a slow answer is measured, not dropped (wrk's default: 2 s)
     for nom, valeur in entetes.items():
         commande += ["-H", f"{nom}: {valeur}"]
     sortie = subprocess.run([*commande, f"http://127.0.0.1:{port}{chemin}"], capture_output=True, text=True, check=True)
@@ -280,7 +282,8 @@ def passe_melange_wrk(port, requetes, duree, connexions):
         '  return wrk.format("GET", r[1], r[2])\n'
         "end\n" + LUA_WRK
     )
-    commande = ["wrk", "-t", "2", "-c", str(connexions), "-d", f"{duree}s", "-s", str(script)]
+    commande = ["wrk", "-t", "2", "-c", str(connexions), "-d", f"{math.ceil(duree)}s", "-s", str(script)]
+    commande += ["--timeout", "30s"]  # a slow answer is measured, not dropped (wrk's default: 2 s)
     sortie = subprocess.run([*commande, f"http://127.0.0.1:{port}/"], capture_output=True, text=True, check=True)
     requetes_faites, p50, p95, erreurs = sortie.stdout.strip().splitlines()[-1].split()
     return int(requetes_faites) / duree, float(p50) / 1000, float(p95) / 1000, int(erreurs)
