@@ -1,6 +1,16 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 
 
 class GuichetConfig(AppConfig):
     name = "guichet"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import rls
+
+        # Row-level security (guichet/rls.py): every connection sends the guichet's setting before its statements;
+        # after every migrate (and flush), the owner puts the policies on every table with a guichet_id.
+        connection_created.connect(rls.installer, dispatch_uid="guichet.rls.installer")
+        post_migrate.connect(rls.apres_migration, sender=self, dispatch_uid="guichet.rls.apres_migration")

@@ -1,4 +1,5 @@
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.urls import Resolver404, resolve
 
@@ -19,6 +20,11 @@ class GuichetMiddleware:
     is 404 whether the guichet exists or not. The whole response, template rendering included, is computed
     inside that guichet's scope; requests outside any guichet run with no scope, so a tenant query there
     raises instead of leaking.
+
+    A guichet's request runs in one transaction, whose first statement sets the guichet for PostgreSQL's
+    row-level security (guichet/rls.py: ``set_config('app.guichet_id', …, true)`` lives as long as the
+    transaction); the services' own ``atomic`` blocks become savepoints inside it. A server error rolls the
+    request back, as Django's ATOMIC_REQUESTS would.
     """
 
     def __init__(self, get_response):
@@ -48,20 +54,23 @@ class GuichetMiddleware:
             return redirect_to_login(request.get_full_path())
 
         guichet = Guichet.objects.filter(slug=slug, actif=True).first()
-        membre = None
-        if guichet is not None:
-            with guichet_scope(guichet.pk):
-                membre = (
-                    Membre.objects.actifs().select_related("acheteur", "entreprise").filter(utilisateur=user).first()
-                )
-        if membre is None:
-            if _is_api(request):
-                return JsonResponse({"detail": "Pas trouvé."}, status=404, json_dumps_params={"ensure_ascii": False})
-            raise Http404("Guichet introuvable.")
+        if guichet is None:
+            return self._introuvable(request)
+        with transaction.atomic(), guichet_scope(guichet.pk):
+            membre = Membre.objects.actifs().select_related("acheteur", "entreprise").filter(utilisateur=user).first()
+            if membre is None:
+                return self._introuvable(request)
+            membre.guichet = guichet
+            membre.utilisateur = user
+            request.guichet = guichet
+            request.membre = membre
+            response = self.get_response(request)
+            if response.status_code >= 500:
+                transaction.set_rollback(True)
+            return response
 
-        membre.guichet = guichet
-        membre.utilisateur = user
-        request.guichet = guichet
-        request.membre = membre
-        with guichet_scope(guichet.pk):
-            return self.get_response(request)
+    @staticmethod
+    def _introuvable(request):
+        if _is_api(request):
+            return JsonResponse({"detail": "Pas trouvé."}, status=404, json_dumps_params={"ensure_ascii": False})
+        raise Http404("Guichet introuvable.")

@@ -115,6 +115,17 @@ DATABASES = {
 # PostgreSQL's JIT compiles the reporting's aggregates (correlated subqueries over the ledger) for longer than they
 # run: 0.6 s of a 0.8 s query on a large guichet. Our queries are many and short: no JIT.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# Row-level security (guichet/rls.py): DATABASE_URL is the application's role, neither owner of the tables nor
+# superuser, so PostgreSQL's policies apply to it; DATABASE_OWNER_URL is the role that owns the tables and runs
+# `migrate` (our `migrate` command switches to it): its user, password, host and port (it may bypass a pooler), on
+# DATABASE_URL's database. Without it (a newcomer's single superuser URL), migrations run with DATABASE_URL and the
+# policies do not bind the application, since an owner or a superuser bypasses them: scripts/services.sh sets both.
+# The application role as configured, kept apart: `migrate` (and the tests) switch the connection to the owner.
+DATABASE_APP = {"USER": DATABASES["default"]["USER"], "PASSWORD": DATABASES["default"].get("PASSWORD", "")}
+DATABASE_OWNER = None
+if env("DATABASE_OWNER_URL", ""):
+    _proprietaire = dj_database_url.parse(env("DATABASE_OWNER_URL"))
+    DATABASE_OWNER = {cle: _proprietaire.get(cle, "") for cle in ("USER", "PASSWORD", "HOST", "PORT")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", None if PRODUCTION else "redis://127.0.0.1:6379/0")
