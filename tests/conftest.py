@@ -3,15 +3,18 @@
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from hypothesis import settings as hypothesis_settings
 
+from guichet import rls
 from guichet.enums import Role
 from guichet.tenancy import guichet_scope
 
@@ -50,6 +53,53 @@ def peupler(slug, nom):
                 guichet=guichet, role=role, utilisateur__email=f"{role}@{slug}.test", **traits
             )
     return territoire
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The suite connects as the owner of the tables (DATABASE_OWNER_URL, when there is one): it creates the test
+    database, migrates it, and empties it after each transactional test with TRUNCATE, which the application's
+    role may not run (guichet/rls.py). The tests of tests/guichet/test_rls.py connect as the application's role."""
+    if settings.DATABASE_OWNER:
+        connections["default"].close()
+        connections["default"].settings_dict.update(settings.DATABASE_OWNER)
+
+
+@pytest.fixture(scope="session")
+def role_application(django_db_setup, django_db_blocker):
+    """``{"USER", "PASSWORD"}`` of the application's role on the test database: DATABASE_URL's own when
+    DATABASE_OWNER_URL sets it apart (make test, CI; `migrate` created it); else, with a single superuser URL, the
+    role ``clauses_app``, made here as `migrate` would."""
+    with django_db_blocker.unblock():
+        if settings.DATABASE_OWNER and settings.DATABASE_APP["USER"] != connection.settings_dict["USER"]:
+            role = dict(settings.DATABASE_APP)
+        else:
+            role = {"USER": "clauses_app", "PASSWORD": ""}
+            rls.preparer_role_application(connection, role["USER"])
+        rls.accorder_droits(connection, role["USER"])
+    return role
+
+
+@contextmanager
+def connecte_en(role):
+    """The default connection logged in as ``role`` for the block (tests marked ``transaction=True``: what the
+    owner wrote before is committed, and closing the connection loses nothing)."""
+    reglages = connections["default"].settings_dict
+    avant = {cle: reglages.get(cle) for cle in role}
+    connections["default"].close()
+    reglages.update(role)
+    try:
+        yield
+    finally:
+        connections["default"].close()
+        reglages.update(avant)
+
+
+def url_base(role=None):
+    """The URL of the test database, as the owner or as ``role``."""
+    db = {**connection.settings_dict, **(role or {})}
+    identite = quote(db["USER"], safe="") + (f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else "")
+    return f"postgres://{identite}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture(autouse=True)
@@ -108,17 +158,25 @@ def voyage(monkeypatch):
 
 @pytest.fixture
 def worker(celery_eager_off):
-    db = connection.settings_dict
+    process = lancer_worker()
+    yield process
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def lancer_worker(role=None):
+    """A worker process on the test database, connected as the owner (as the suite) or as ``role``."""
     env = {
         **os.environ,
         "DJANGO_ENV": "test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": url_base(role),
+        "DATABASE_OWNER_URL": "",
         "PRIVATE_MEDIA_ROOT": settings.STORAGES["default"]["OPTIONS"]["location"],
         "CELERY_TASK_ALWAYS_EAGER": "0",
         # A recompute waits half a second for the lock of the same company, then its task is retried.
         "DECOMPTE_ATTENTE_VERROU": "0.5",
     }
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -139,9 +197,6 @@ def worker(celery_eager_off):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    yield process
-    process.terminate()
-    process.wait(timeout=20)
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from guichet.models import Membre
 from guichet.tenancy import guichet_scope
 
 TENANT_APPS = ["guichet", "acheteurs", "conventions", "marches", "entreprises", "publics", "reporting"]
-NOT_TENANT = {"guichet.utilisateur", "guichet.guichet"}
+# The journal of accesses across guichets names no guichet (guichet.tenancy.pour_chaque_guichet, tous_guichets).
+NOT_TENANT = {"guichet.utilisateur", "guichet.guichet", "guichet.accestousguichets"}
 
 
 def tenant_models():
