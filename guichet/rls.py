@@ -225,7 +225,12 @@ def installer(sender=None, connection=None, **kwargs):
 
 
 def rls_active(connection, table):
-    """Whether the policies apply to the current role on ``table`` (false for the owner and superusers)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT row_security_active(%s::regclass)", [table])
-        return cursor.fetchone()[0]
+    """Whether the policies apply to the current role on ``table`` (false for the owner and superusers); asked once
+    per role and table, then remembered on the connection."""
+    cle = (connection.settings_dict["USER"], table)
+    connues = connection.__dict__.setdefault("_rls_actives", {})
+    if cle not in connues:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT row_security_active(%s::regclass)", [table])
+            connues[cle] = cursor.fetchone()[0]
+    return connues[cle]

@@ -80,6 +80,25 @@ def role_application(django_db_setup, django_db_blocker):
     return role
 
 
+# TESTS_EN_ROLE_APPLICATION=1: the whole suite connects as the application's role once the owner has created and
+# migrated the test database (an experiment: see the README, "Sécurité au niveau des lignes").
+EN_ROLE_APPLICATION = os.environ.get("TESTS_EN_ROLE_APPLICATION") == "1"
+
+
+@pytest.fixture(scope="session", autouse=EN_ROLE_APPLICATION)
+def _suite_en_role_application(role_application, django_db_blocker):
+    # The flush between transactional tests empties the tables with TRUNCATE: granted on the test database only,
+    # for this run.
+    droit = "TRUNCATE ON ALL TABLES IN SCHEMA public"
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute(f"GRANT {droit} TO {role_application['USER']}")
+        with connecte_en(role_application):
+            yield
+        with connection.cursor() as cursor:
+            cursor.execute(f"REVOKE {droit} FROM {role_application['USER']}")
+
+
 @contextmanager
 def connecte_en(role):
     """The default connection logged in as ``role`` for the block (tests marked ``transaction=True``: what the

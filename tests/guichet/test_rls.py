@@ -23,9 +23,12 @@ from guichet.enums import ModeAcces, Role
 from guichet.models import AccesTousGuichets, Guichet, JournalAudit, Membre, Tache
 from guichet.tenancy import guichet_scope, pour_chaque_guichet, tous_guichets
 
-from ..conftest import connecte_en, lancer_worker, url_base
+from ..conftest import EN_ROLE_APPLICATION, connecte_en, lancer_worker, url_base
 from ..entreprises.chantier import chantier, grand_livre
 from ..factories import AcheteurFactory, MembreFactory
+
+# These tests compare what the owner sees with what the application's role sees: they connect as the owner first.
+pytestmark = pytest.mark.skipif(EN_ROLE_APPLICATION, reason="compare le propriétaire et le rôle de l'application")
 
 transactionnel = pytest.mark.django_db(transaction=True)
 
@@ -306,3 +309,18 @@ def test_tous_guichets_requires_a_motif():
     with pytest.raises(ValueError, match="motif"), tous_guichets(" "):
         pass
     assert not AccesTousGuichets.objects.exists()
+
+
+# --- Cost ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_page_of_a_guichet_sends_the_setting_once(guichet_a, client, monkeypatch):
+    """The request runs in one transaction (the middleware): one ``set_config`` for all its queries."""
+    client.force_login(guichet_a.membres[Role.ADMIN].utilisateur)
+    envois = []
+    regler = rls._regler
+    monkeypatch.setattr(rls, "_regler", lambda brute, voulu: envois.append(voulu) or regler(brute, voulu))
+    response = client.get(f"/{guichet_a.slug}/membres/")
+    assert response.status_code == 200
+    assert envois == [guichet_a.guichet.pk]
