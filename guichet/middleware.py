@@ -56,7 +56,8 @@ class GuichetMiddleware:
         guichet = Guichet.objects.filter(slug=slug, actif=True).first()
         if guichet is None:
             return self._introuvable(request)
-        with transaction.atomic(), guichet_scope(guichet.pk):
+        # The scope outside the transaction: what runs on commit (tasks sent, emails) still runs in the guichet.
+        with guichet_scope(guichet.pk), transaction.atomic():
             membre = Membre.objects.actifs().select_related("acheteur", "entreprise").filter(utilisateur=user).first()
             if membre is None:
                 return self._introuvable(request)
