@@ -31,7 +31,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
-from psycopg import sql
+from psycopg import errors, sql
 from psycopg.pq import TransactionStatus
 
 # Bump the suffix when the expression changes: apres_migration replaces the policies of an older name.
@@ -127,12 +127,19 @@ def preparer_role_application(connection, role, mot_de_passe=None):
                     f"propriétaire."
                 )
             return
-        ordre = sql.SQL("CREATE ROLE {} " if existant is None else "ALTER ROLE {} ").format(sql.Identifier(role))
-        ordre += sql.SQL("LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS")
-        if mot_de_passe:
-            ordre += sql.SQL(" PASSWORD {}").format(sql.Literal(mot_de_passe))
-        connection.ensure_connection()
-        connection.connection.execute(ordre)
+    attributs = sql.SQL("LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS")
+    if mot_de_passe:
+        attributs += sql.SQL(" PASSWORD {}").format(sql.Literal(mot_de_passe))
+    connection.ensure_connection()
+    brute = connection.connection
+    if existant is None:
+        try:
+            with brute.transaction():
+                brute.execute(sql.SQL("CREATE ROLE {} ").format(sql.Identifier(role)) + attributs)
+            return
+        except (errors.DuplicateObject, errors.UniqueViolation):
+            pass  # created meanwhile by another migrate on the same server (roles belong to the whole server)
+    brute.execute(sql.SQL("ALTER ROLE {} ").format(sql.Identifier(role)) + attributs)
 
 
 @contextmanager
