@@ -53,6 +53,8 @@ format: sync
 
 bench: sync
 	source scripts/services.sh
+	# The benches create throwaway databases and bulk-load them with COPY: as the owner, not the application's role.
+	export DATABASE_URL="$${DATABASE_OWNER_URL:-$$DATABASE_URL}"
 	shopt -s nullglob # no bench/*.py yet: the loop runs zero times
 	for script in bench/*.py; do
 		echo "== $$script"

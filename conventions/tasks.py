@@ -5,8 +5,7 @@ import logging
 from django.utils import timezone
 
 from guichet.celery import app
-from guichet.models import Guichet
-from guichet.tenancy import guichet_scope
+from guichet.tenancy import pour_chaque_guichet
 
 from . import services
 
@@ -19,12 +18,11 @@ def conventions_echeances():
     guichet; one guichet's failure is logged and does not stop the others."""
     aujourdhui = timezone.localdate()
     bilan = {"reconduites": 0, "alertes": 0, "echecs": 0}
-    for guichet in Guichet.objects.filter(actif=True):
-        with guichet_scope(guichet.pk):
-            try:
-                bilan["reconduites"] += len(services.conventions_reconduire(guichet=guichet, aujourdhui=aujourdhui))
-                bilan["alertes"] += len(services.conventions_alerter_echeances(guichet=guichet, aujourdhui=aujourdhui))
-            except Exception:
-                logger.exception("Échéances des conventions du guichet %s en échec", guichet.slug)
-                bilan["echecs"] += 1
+    for guichet in pour_chaque_guichet("Échéances des conventions (Celery beat)"):
+        try:
+            bilan["reconduites"] += len(services.conventions_reconduire(guichet=guichet, aujourdhui=aujourdhui))
+            bilan["alertes"] += len(services.conventions_alerter_echeances(guichet=guichet, aujourdhui=aujourdhui))
+        except Exception:
+            logger.exception("Échéances des conventions du guichet %s en échec", guichet.slug)
+            bilan["echecs"] += 1
     return bilan

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from guichet.celery import GuichetTask, app
 from guichet.models import Guichet
-from guichet.tenancy import guichet_scope
+from guichet.tenancy import pour_chaque_guichet
 
 from . import decompte, services
 
@@ -21,13 +21,12 @@ def releves_relancer():
     missing (``services.releves_relancer``); one guichet's failure is logged and does not stop the others."""
     aujourdhui = timezone.localdate()
     bilan = {"relances": 0, "echecs": 0}
-    for guichet in Guichet.objects.filter(actif=True):
-        with guichet_scope(guichet.pk):
-            try:
-                bilan["relances"] += len(services.releves_relancer(guichet=guichet, aujourdhui=aujourdhui))
-            except Exception:
-                logger.exception("Relances des relevés du guichet %s en échec", guichet.slug)
-                bilan["echecs"] += 1
+    for guichet in pour_chaque_guichet("Relances des relevés manquants (Celery beat)"):
+        try:
+            bilan["relances"] += len(services.releves_relancer(guichet=guichet, aujourdhui=aujourdhui))
+        except Exception:
+            logger.exception("Relances des relevés du guichet %s en échec", guichet.slug)
+            bilan["echecs"] += 1
     return bilan
 
 
@@ -70,8 +69,9 @@ def decompte_guichet(self, guichet_id, forcer=True):
 def decompte_nuit():
     """Nightly (Celery beat): every active guichet is checked, one task each, so the workers share them and one
     guichet's failure does not stop the others. Every company whose inputs or ledger changed since its last
-    recompute is recomputed from scratch (domain.md §5.5); the others would get the very same ledger."""
-    guichets = list(Guichet.objects.filter(actif=True).values_list("pk", flat=True))
+    recompute is recomputed from scratch (domain.md §5.5); the others would get the very same ledger. Each task runs
+    under its own guichet (``GuichetTask``): no task ever sees two guichets."""
+    guichets = [guichet.pk for guichet in pour_chaque_guichet("Recalcul de nuit des heures (Celery beat)")]
     for guichet_id in guichets:
         decompte_guichet.delay(guichet_id, forcer=False)
     return len(guichets)

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 
 
 class GuichetConfig(AppConfig):
@@ -12,3 +14,10 @@ class GuichetConfig(AppConfig):
 
         # Sessions start their clocks at sign-in (idle and absolute expiry).
         user_logged_in.connect(SessionExpirationMiddleware.debuter, dispatch_uid="session_debut")
+
+        from . import rls
+
+        # Row-level security (guichet/rls.py): every connection sends the guichet's setting before its statements;
+        # after every migrate (and flush), the owner puts the policies on every table with a guichet_id.
+        connection_created.connect(rls.installer, dispatch_uid="guichet.rls.installer")
+        post_migrate.connect(rls.apres_migration, sender=self, dispatch_uid="guichet.rls.apres_migration")

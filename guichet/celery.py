@@ -21,7 +21,10 @@ _tache_courante: ContextVar = ContextVar("tache_courante", default=None)
 class GuichetTask(DjangoTask):
     """Base of tenant tasks: ``run(guichet_id, *primary keys)``, never model instances.
 
-    The task re-enters the guichet's scope, so the scoped managers work as in a request. Started through
+    The task re-enters the guichet's scope, so the scoped managers work as in a request, and PostgreSQL's row-level
+    security shows it that guichet only (guichet/rls.py sets ``app.guichet_id`` at the start of each transaction the
+    task opens). The task is not wrapped in one transaction: its progress must be visible while it runs, and the
+    recompute commits in steps of its own, each holding its own locks. Started through
     ``guichet.services.tache_lancer`` it also receives ``tache_id``: its ``Tache`` row then records the
     state (en_cours → termine | echec), the progress reported with ``self.progression(pct)`` and the
     returned dict as ``resultat``, so the API can answer ``taches/<id>/`` from the database.

@@ -26,6 +26,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, login, logout
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models.expressions import RawSQL
 from django.shortcuts import redirect, resolve_url
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -73,11 +74,13 @@ def dechiffrer(secret_chiffre: str) -> str:
 
 
 def requis(utilisateur) -> bool:
-    """Whether one of the person's roles requires a second factor. Bound to the user, across their guichets (the
-    same cross-guichet read as ``selectors.guichets_of_user``)."""
-    return Guichet.objects.filter(
-        actif=True, membres__utilisateur=utilisateur, membres__actif=True, membres__role__in=ROLES_REQUIS
-    ).exists()
+    """Whether one of the person's roles requires a second factor. Bound to the user, across their guichets: read
+    through the database function ``roles_du_membre`` (guichet migration 0010), since row-level security shows the
+    application no membership before a guichet is chosen (the same path as ``selectors.guichets_of_user``)."""
+    roles = RawSQL(
+        "SELECT guichet_id FROM roles_du_membre(%s) WHERE role = ANY(%s)", [utilisateur.pk, sorted(ROLES_REQUIS)]
+    )
+    return Guichet.objects.filter(actif=True, pk__in=roles).exists()
 
 
 def active(utilisateur) -> bool:

@@ -48,6 +48,13 @@ class RegleVentilation(models.TextChoices):
     PRORATA = "prorata", "Au prorata des heures restant dues"
 
 
+class ModeAcces(models.TextChoices):
+    """How a job reached several guichets (``tenancy.pour_chaque_guichet``, ``tenancy.tous_guichets``)."""
+
+    GUICHET_PAR_GUICHET = "guichet_par_guichet", "Un guichet après l'autre"
+    TOUS = "tous", "Tous les guichets à la fois"
+
+
 class EtatTache(models.TextChoices):
     EN_ATTENTE = "en_attente", "En attente"
     EN_COURS = "en_cours", "En cours"

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
@@ -67,6 +67,11 @@ class GuichetMiddleware:
     is 404 whether the guichet exists or not. The whole response, template rendering included, is computed
     inside that guichet's scope; requests outside any guichet run with no scope, so a tenant query there
     raises instead of leaking.
+
+    A guichet's request runs in one transaction, whose first statement sets the guichet for PostgreSQL's
+    row-level security (guichet/rls.py: ``set_config('app.guichet_id', …, true)`` lives as long as the
+    transaction); the services' own ``atomic`` blocks become savepoints inside it. A server error rolls the
+    request back, as Django's ATOMIC_REQUESTS would.
     """
 
     def __init__(self, get_response):
@@ -95,32 +100,36 @@ class GuichetMiddleware:
             return redirect_to_login(request.get_full_path())
 
         guichet = Guichet.objects.filter(slug=slug, actif=True).first()
-        membre = None
-        if guichet is not None:
-            with guichet_scope(guichet.pk):
-                membre = (
-                    Membre.objects.actifs().select_related("acheteur", "entreprise").filter(utilisateur=user).first()
-                )
-        if membre is None:
-            if _is_api(request):
-                return _json("Pas trouvé.", 404)
-            raise Http404("Guichet introuvable.")
-        # Second factor (guichet/deux_facteurs.py): sign-in asks it; this catches a session or a token that got an
-        # admin's or a facilitator's role without it.
-        if par_jeton:
-            if not deux_facteurs.jeton_autorise(user, membre):
-                return _json(deux_facteurs.MESSAGE_API, 403)
-        elif deux_facteurs.exige_un_code(request, membre):
-            if _is_api(request):
-                return _json(deux_facteurs.MESSAGE_API, 403)
-            return deux_facteurs.reprendre(request, suivant=request.get_full_path())
+        if guichet is None:
+            return self._introuvable(request)
+        # The scope outside the transaction: what runs on commit (tasks sent, emails) still runs in the guichet.
+        with guichet_scope(guichet.pk), transaction.atomic():
+            membre = Membre.objects.actifs().select_related("acheteur", "entreprise").filter(utilisateur=user).first()
+            if membre is None:
+                return self._introuvable(request)
+            # Second factor (guichet/deux_facteurs.py): sign-in asks it; this catches a session or a token that got
+            # an admin's or a facilitator's role without it.
+            if par_jeton:
+                if not deux_facteurs.jeton_autorise(user, membre):
+                    return _json(deux_facteurs.MESSAGE_API, 403)
+            elif deux_facteurs.exige_un_code(request, membre):
+                if _is_api(request):
+                    return _json(deux_facteurs.MESSAGE_API, 403)
+                return deux_facteurs.reprendre(request, suivant=request.get_full_path())
+            membre.guichet = guichet
+            membre.utilisateur = user
+            request.guichet = guichet
+            request.membre = membre
+            response = self.get_response(request)
+            if response.status_code >= 500:
+                transaction.set_rollback(True)
+            return response
 
-        membre.guichet = guichet
-        membre.utilisateur = user
-        request.guichet = guichet
-        request.membre = membre
-        with guichet_scope(guichet.pk):
-            return self.get_response(request)
+    @staticmethod
+    def _introuvable(request):
+        if _is_api(request):
+            return _json("Pas trouvé.", 404)
+        raise Http404("Guichet introuvable.")
 
 
 MESSAGE_ERREUR_BASE = (

@@ -10,7 +10,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .enums import Arrondi, BonusCdi, ConversionSousTraitance, EtatTache, RegleVentilation, Role, Secteur
+from .enums import (
+    Arrondi,
+    BonusCdi,
+    ConversionSousTraitance,
+    EtatTache,
+    ModeAcces,
+    RegleVentilation,
+    Role,
+    Secteur,
+)
 from .fichiers import chemin_prive
 from .fields import valider_telephone
 from .permissions import role_has_perm
@@ -514,6 +523,26 @@ class Tache(TenantModel):
     @property
     def finie(self):
         return self.etat in {EtatTache.TERMINE, EtatTache.ECHEC}
+
+
+class AccesTousGuichets(models.Model):
+    """The journal of the accesses across guichets (``tenancy.pour_chaque_guichet``, ``tenancy.tous_guichets``):
+    the guichets' own journals cannot hold them, and a job that reads every guichet must leave a trace somewhere.
+    Not a tenant table: it names no guichet's data, only who reached them, why and how."""
+
+    motif = models.CharField("motif", max_length=200)
+    mode = models.CharField("mode", max_length=20, choices=ModeAcces)
+    acteur = models.ForeignKey(Utilisateur, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    details = models.JSONField("détails", default=dict, blank=True)
+    cree_le = models.DateTimeField("date", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "accès à plusieurs guichets"
+        verbose_name_plural = "accès à plusieurs guichets"
+        ordering = ["-cree_le", "-id"]
+
+    def __str__(self):
+        return f"{self.get_mode_display()} : {self.motif}"
 
 
 class ContactBase(TenantModel):

@@ -1,6 +1,7 @@
 """Reads of the guichet app. Tenant reads start from the guichet (or run inside its scope)."""
 
 from django.db.models import Exists, OuterRef
+from django.db.models.expressions import RawSQL
 
 from .enums import Role
 from .models import DeuxFacteurs, Guichet, JournalAudit, Membre, Parametres, Tache
@@ -8,8 +9,11 @@ from .permissions import role_has_perm
 
 
 def guichets_of_user(*, user):
-    """The guichets where the user is an active member: the one cross-tenant read, bound to the user."""
-    return Guichet.objects.filter(actif=True, membres__utilisateur=user, membres__actif=True).distinct()
+    """The guichets where the user is an active member: the one cross-tenant read, bound to the user.
+
+    Through the database function ``guichets_du_membre`` (migration 0008), since row-level security shows no
+    membership outside a guichet (guichet/rls.py)."""
+    return Guichet.objects.filter(actif=True, pk__in=RawSQL("SELECT guichets_du_membre(%s)", [user.pk]))
 
 
 def parametres_of(*, guichet) -> Parametres:

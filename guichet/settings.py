@@ -87,10 +87,12 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Idle and absolute expiry of signed-in sessions.
     "guichet.middleware.SessionExpirationMiddleware",
-    # After authentication: resolves the guichet of the URL, checks membership, enters the scope.
-    "guichet.middleware.GuichetMiddleware",
-    # Inside the guichet's scope and after the messages: a database error or a task put off says so in French.
+    # After the messages: a database error or a task put off says so in French. Around the guichet's transaction,
+    # so that it sees the tasks sent when that transaction commits.
     "guichet.middleware.PannesMiddleware",
+    # After authentication: resolves the guichet of the URL, checks membership, enters the scope and the
+    # transaction whose first statement sets the guichet for row-level security.
+    "guichet.middleware.GuichetMiddleware",
 ]
 
 ROOT_URLCONF = "guichet.urls"
@@ -129,6 +131,17 @@ DATABASES = {
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
     "-c jit=off -c random_page_cost=1.1 -c max_parallel_workers_per_gather=0"
 )
+# Row-level security (guichet/rls.py): DATABASE_URL is the application's role, neither owner of the tables nor
+# superuser, so PostgreSQL's policies apply to it; DATABASE_OWNER_URL is the role that owns the tables and runs
+# `migrate` (our `migrate` command switches to it): its user, password, host and port (it may bypass a pooler), on
+# DATABASE_URL's database. Without it (a newcomer's single superuser URL), migrations run with DATABASE_URL and the
+# policies do not bind the application, since an owner or a superuser bypasses them: scripts/services.sh sets both.
+# The application role as configured, kept apart: `migrate` (and the tests) switch the connection to the owner.
+DATABASE_APP = {"USER": DATABASES["default"]["USER"], "PASSWORD": DATABASES["default"].get("PASSWORD", "")}
+DATABASE_OWNER = None
+if env("DATABASE_OWNER_URL", ""):
+    _proprietaire = dj_database_url.parse(env("DATABASE_OWNER_URL"))
+    DATABASE_OWNER = {cle: _proprietaire.get(cle, "") for cle in ("USER", "PASSWORD", "HOST", "PORT")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", None if PRODUCTION else "redis://127.0.0.1:6379/0")

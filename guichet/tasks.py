@@ -13,7 +13,7 @@ from .celery import GuichetTask, app
 from .csv_safe import cellule_csv
 from .models import Guichet, Tache
 from .selectors import journal_list
-from .tenancy import guichet_scope
+from .tenancy import pour_chaque_guichet
 
 COLONNES_JOURNAL = ["date", "auteur", "action", "type d'objet", "identifiant", "objet", "détails"]
 
@@ -57,13 +57,12 @@ def taches_purger():
     """Nightly: forget finished tasks (and their files) older than TACHES_CONSERVATION_JOURS."""
     limite = timezone.now() - timedelta(days=settings.TACHES_CONSERVATION_JOURS)
     supprimees = 0
-    for guichet_id in Guichet.objects.values_list("pk", flat=True):
-        with guichet_scope(guichet_id):
-            for tache in Tache.objects.filter(maj_le__lt=limite, etat__in=["termine", "echec"]):
-                if tache.fichier:
-                    tache.fichier.delete(save=False)
-                tache.delete()
-                supprimees += 1
+    for _guichet in pour_chaque_guichet("Purge des tâches terminées (Celery beat)", actifs=False):
+        for tache in Tache.objects.filter(maj_le__lt=limite, etat__in=["termine", "echec"]):
+            if tache.fichier:
+                tache.fichier.delete(save=False)
+            tache.delete()
+            supprimees += 1
     return supprimees
 
 

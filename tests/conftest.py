@@ -3,15 +3,18 @@
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from hypothesis import settings as hypothesis_settings
 
+from guichet import rls
 from guichet.enums import Role
 from guichet.tenancy import guichet_scope
 
@@ -71,6 +74,72 @@ def pytest_terminal_summary(terminalreporter):
         for nom, valeur in report.user_properties:
             if nom == "chiffre":
                 terminalreporter.write_line(valeur)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The suite connects as the owner of the tables (DATABASE_OWNER_URL, when there is one): it creates the test
+    database, migrates it, and empties it after each transactional test with TRUNCATE, which the application's
+    role may not run (guichet/rls.py). The tests of tests/guichet/test_rls.py connect as the application's role."""
+    if settings.DATABASE_OWNER:
+        connections["default"].close()
+        connections["default"].settings_dict.update(settings.DATABASE_OWNER)
+
+
+@pytest.fixture(scope="session")
+def role_application(django_db_setup, django_db_blocker):
+    """``{"USER", "PASSWORD"}`` of the application's role on the test database: DATABASE_URL's own when
+    DATABASE_OWNER_URL sets it apart (make test, CI; `migrate` created it); else, with a single superuser URL, the
+    role ``clauses_app``, made here as `migrate` would."""
+    with django_db_blocker.unblock():
+        if settings.DATABASE_OWNER and settings.DATABASE_APP["USER"] != connection.settings_dict["USER"]:
+            role = dict(settings.DATABASE_APP)
+        else:
+            role = {"USER": "clauses_app", "PASSWORD": ""}
+            rls.preparer_role_application(connection, role["USER"])
+        rls.accorder_droits(connection, role["USER"])
+    return role
+
+
+# TESTS_EN_ROLE_APPLICATION=1: the whole suite connects as the application's role once the owner has created and
+# migrated the test database (an experiment: see the README, "Sécurité au niveau des lignes").
+EN_ROLE_APPLICATION = os.environ.get("TESTS_EN_ROLE_APPLICATION") == "1"
+
+
+@pytest.fixture(scope="session", autouse=EN_ROLE_APPLICATION)
+def _suite_en_role_application(role_application, django_db_blocker):
+    # The flush between transactional tests empties the tables with TRUNCATE: granted on the test database only,
+    # for this run.
+    droit = "TRUNCATE ON ALL TABLES IN SCHEMA public"
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute(f"GRANT {droit} TO {role_application['USER']}")
+        with connecte_en(role_application):
+            yield
+        with connection.cursor() as cursor:
+            cursor.execute(f"REVOKE {droit} FROM {role_application['USER']}")
+
+
+@contextmanager
+def connecte_en(role):
+    """The default connection logged in as ``role`` for the block (tests marked ``transaction=True``: what the
+    owner wrote before is committed, and closing the connection loses nothing)."""
+    reglages = connections["default"].settings_dict
+    avant = {cle: reglages.get(cle) for cle in role}
+    connections["default"].close()
+    reglages.update(role)
+    try:
+        yield
+    finally:
+        connections["default"].close()
+        reglages.update(avant)
+
+
+def url_base(role=None):
+    """The URL of the test database, as the owner or as ``role``."""
+    db = {**connection.settings_dict, **(role or {})}
+    identite = quote(db["USER"], safe="") + (f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else "")
+    return f"postgres://{identite}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture(autouse=True)
@@ -147,14 +216,15 @@ def voyage(monkeypatch):
 # ``django_db(transaction=True)``, so that the worker sees what the test commits).
 
 
-def lancer_worker(*, pool="solo", **env):
-    """A real Celery worker process on this run's queue, against the test database; ``env``: more variables (its
-    broker, its lock wait). The caller stops it (``arreter_worker``)."""
-    db = connection.settings_dict
+def lancer_worker(role=None, *, pool="solo", **env):
+    """A real Celery worker process on this run's queue, against the test database, connected as the owner (as the
+    suite) or as ``role``; ``env``: more variables (its broker, its lock wait). The caller stops it
+    (``arreter_worker``)."""
     env = {
         **os.environ,
         "DJANGO_ENV": "test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": url_base(role),
+        "DATABASE_OWNER_URL": "",
         "PRIVATE_MEDIA_ROOT": settings.STORAGES["default"]["OPTIONS"]["location"],
         "CELERY_TASK_ALWAYS_EAGER": "0",
         # A recompute waits half a second for the lock of the same company, then its task is retried.

@@ -77,5 +77,5 @@ def test_a_facilitator_calibrates_in_the_simulator_then_creates_and_attributes_t
     page.screenshot(path=ARTEFACTS / "parcours-marche.png", full_page=True)
     with guichet_scope(guichet.pk):
         clause = Consideration.objects.get()
-    assert clause.heures_dues == 833 and clause.lot.marche.reference == "LENS-2026-ECOLE"
-    assert clause.lot.marche.statut == "attribue"  # awarded by its titulaire
+        assert clause.heures_dues == 833 and clause.lot.marche.reference == "LENS-2026-ECOLE"
+        assert clause.lot.marche.statut == "attribue"  # awarded by its titulaire

@@ -91,9 +91,9 @@ def test_a_line_must_be_a_contract_of_the_company_on_one_of_its_lots(m):
 
 
 def test_sous_traitance_goes_to_a_structure_inclusive_with_an_amount_and_a_lot(m):
-    classique = EntrepriseFactory(guichet=m.guichet, type_structure="classique")
     base = ligne(None, heures=None)
     with m.territoire.scope():
+        classique = EntrepriseFactory(guichet=m.guichet, type_structure="classique")
         with pytest.raises(ValidationError) as erreur:
             creer(
                 m,

@@ -26,9 +26,9 @@ def test_create_guichet_is_idempotent_on_the_slug(db, capsys):
     guichet = Guichet.objects.get(slug="plie-sud")
     with guichet_scope(guichet.pk):
         membre = Membre.objects.get()
+        assert guichet.parametres.heures_etp == 1607
     assert membre.role == Role.ADMIN and membre.utilisateur.email == "admin@sud.fr"
     assert membre.utilisateur.check_password("pw-1234567")
-    assert guichet.parametres.heures_etp == 1607
     assert "déjà présent" in capsys.readouterr().out
 
 

@@ -18,7 +18,12 @@ SECRETS = {
 
 
 def manage(*args, env):
-    base = {k: v for k, v in os.environ.items() if k not in SECRETS and not k.startswith("EMAIL_")}
+    # DATABASE_OWNER_URL (scripts/services.sh) belongs to the developer's database, not to the one of these checks.
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in SECRETS and k != "DATABASE_OWNER_URL" and not k.startswith("EMAIL_")
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

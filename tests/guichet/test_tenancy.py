@@ -8,8 +8,15 @@ from guichet.models import Membre
 from guichet.tenancy import guichet_scope
 
 TENANT_APPS = ["guichet", "acheteurs", "conventions", "marches", "entreprises", "publics", "reporting"]
-# Account-level tables: a person signs in once for all their guichets.
-NOT_TENANT = {"guichet.utilisateur", "guichet.guichet", "guichet.deuxfacteurs", "guichet.codesecours"}
+# Account-level tables: a person signs in once for all their guichets. The journal of accesses across guichets
+# names no guichet (guichet.tenancy.pour_chaque_guichet, tous_guichets).
+NOT_TENANT = {
+    "guichet.utilisateur",
+    "guichet.guichet",
+    "guichet.deuxfacteurs",
+    "guichet.codesecours",
+    "guichet.accestousguichets",
+}
 
 
 def tenant_models():

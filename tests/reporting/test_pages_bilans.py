@@ -72,7 +72,7 @@ def test_a_facilitator_asks_for_an_export(client, guichet_a, django_capture_on_c
     assert reponse.status_code == 302
     with guichet_a.scope():
         export = Export.objects.get()
-    assert export.statut == "termine" and export.fichier.name.endswith(".csv")
+        assert export.statut == "termine" and export.fichier.name.endswith(".csv")
     fichier = client.get(url("export_telecharger", guichet_a, pk=export.pk))
     assert b"".join(fichier.streaming_content).startswith(b"\xef\xbb\xbfid;acheteur.id;")
 
