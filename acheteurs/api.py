@@ -42,7 +42,7 @@ class AcheteurSerializer(serializers.ModelSerializer):
 class AchatPrevuSerializer(serializers.ModelSerializer):
     programmation = TenantPrimaryKeyField(Programmation)
     marche = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="Le marché créé à partir de cet achat (« transformer en marché »)."
+        read_only=True, allow_null=True, help_text="Le marché créé à partir de cet achat (« transformer en marché »)."
     )
 
     class Meta:

@@ -8,11 +8,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from guichet.api.fields import TenantPrimaryKeyField
+from guichet.api.parsers import FormParser, MultiPartParser
 from guichet.api.serializers import TacheLanceeSerializer
 from guichet.api.views import GuichetAPIMixin, ServiceViewSetMixin, tache_acceptee
 from guichet.dates import lire_mois
@@ -130,7 +130,7 @@ class LigneReleveSerializer(serializers.ModelSerializer):
 
     id = serializers.IntegerField(required=False)
     contrat = TenantPrimaryKeyField(Contrat, required=False, allow_null=True)
-    personne = serializers.CharField(source="contrat.beneficiaire", read_only=True, default=None)
+    personne = serializers.CharField(source="contrat.beneficiaire", read_only=True, default=None, allow_null=True)
     sous_traitant = TenantPrimaryKeyField(Entreprise, required=False, allow_null=True)
     lot = TenantPrimaryKeyField(Lot, required=False, allow_null=True)
 
@@ -199,8 +199,17 @@ class ImportReleveSerializer(serializers.Serializer):
     periode = PeriodeField()
 
 
+class ErreurImportSerializer(serializers.Serializer):
+    ligne = serializers.IntegerField(allow_null=True, help_text="Ligne du fichier (1 : l'en-tête) ; vide : le fichier.")
+    colonne = serializers.CharField(allow_blank=True)
+    message = serializers.CharField()
+
+
 class ErreursImportSerializer(serializers.Serializer):
-    erreurs = serializers.ListField(child=serializers.DictField())
+    """The 400 of an import: ``erreurs``, every fault of the file; a refused form (no file, another company, a
+    wrong period) answers as everywhere, ``{"champ": ["message"]}``, without ``erreurs``."""
+
+    erreurs = ErreurImportSerializer(many=True, required=False)
 
 
 class SansFormatDRF(DefaultContentNegotiation):
@@ -304,7 +313,7 @@ class ReleveViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelViewSet)
 
     @extend_schema(
         parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=list(MODELES), default="xlsx")],
-        responses={(200, "application/octet-stream"): bytes},
+        responses={(200, type_.split(";")[0]): bytes for _, type_ in MODELES.values()},
     )
     @action(detail=False, methods=["get"], content_negotiation_class=SansFormatDRF)
     def modele(self, request, guichet_slug):

@@ -163,8 +163,8 @@ class ConsiderationSerializer(serializers.ModelSerializer):
 
     lot = TenantPrimaryKeyField(Lot)
     marche = serializers.IntegerField(source="lot.marche_id", read_only=True)
-    pact = PactSerializer(source="*", required=False)
-    tranche = TrancheSerializer(source="*", required=False)
+    pact = PactSerializer(source="*", required=False, allow_null=True)
+    tranche = TrancheSerializer(source="*", required=False, allow_null=True)
     indicateurs = IndicateurSerializer(many=True, required=False)
     heures_dues = HeuresEntieresField(read_only=True, allow_null=True)
     heures_dues_brutes = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True, allow_null=True)

@@ -2,13 +2,15 @@
 ``contrats/``, ``sorties/`` and ``acces-donnees/`` (the access log, admins). Who reads what is decided by the
 selectors (see ``publics.selectors``): a company member reads its contracts and its employees' names only."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from entreprises.models import Entreprise
 from guichet.api.fields import FichierPriveField, TenantPrimaryKeyField
+from guichet.api.schema import TYPES_DOCUMENTS, telechargement
 from guichet.api.views import GuichetAPIMixin, ServiceViewSetMixin
 from guichet.fichiers import fichier_prive
 from marches.models import Lot
@@ -108,6 +110,27 @@ class FusionSerializer(serializers.Serializer):
     doublon = TenantPrimaryKeyField(Beneficiaire, help_text="La personne fusionnée dans celle-ci, puis supprimée.")
 
 
+class PersonneSerializer(serializers.Serializer):
+    """For the schema only: a person as the member reads it, in full (admins, facilitators) or by name only (a
+    company member, its own employees)."""
+
+
+class PersonneSchema(OpenApiSerializerExtension):
+    target_class = PersonneSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        # anyOf, not oneOf: a person in full also carries the fields of a name-only one.
+        return {
+            "anyOf": [
+                auto_schema.resolve_serializer(serializer, direction).ref
+                for serializer in (BeneficiaireSerializer, EmployeSerializer)
+            ]
+        }
+
+
+@extend_schema_view(
+    list=extend_schema(responses=PersonneSerializer), retrieve=extend_schema(responses=PersonneSerializer)
+)
 class BeneficiaireViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelViewSet):
     """People followed by the guichet (admins and facilitators); a company member lists its own employees, names
     only. ``doublon`` flags a possible duplicate; ``POST <id>/fusionner/ {"doublon": id}`` merges it into this one;
@@ -172,8 +195,10 @@ class EligibiliteSerializer(serializers.ModelSerializer):
     criteres = serializers.ListField(child=serializers.ChoiceField(choices=Critere.choices), required=False)
     justificatif = FichierPriveField("api:eligibilite-justificatif")
     valide = serializers.BooleanField(read_only=True)
-    valide_par = serializers.EmailField(source="valide_par.email", default=None, read_only=True)
-    version_criteres = serializers.IntegerField(source="revision_criteres.numero", default=None, read_only=True)
+    valide_par = serializers.EmailField(source="valide_par.email", default=None, read_only=True, allow_null=True)
+    version_criteres = serializers.IntegerField(
+        source="revision_criteres.numero", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Eligibilite
@@ -246,7 +271,7 @@ class EligibiliteViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelVie
         services.eligibilite_valider(eligibilite=eligibilite, acting_user=request.user, **serializer.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses=telechargement(*TYPES_DOCUMENTS))
     @action(detail=True, methods=["get"])
     def justificatif(self, request, guichet_slug, pk):
         (eligibilite,) = self._lues([self.get_object()])
@@ -377,7 +402,7 @@ class SortieViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelViewSet)
 
 
 class AccesSerializer(serializers.ModelSerializer):
-    utilisateur = serializers.EmailField(source="utilisateur.email", default=None, read_only=True)
+    utilisateur = serializers.EmailField(source="utilisateur.email", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = AccesDonnees

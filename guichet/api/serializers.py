@@ -79,7 +79,7 @@ class TacheSerializer(serializers.ModelSerializer):
 
 
 class JournalSerializer(serializers.ModelSerializer):
-    acteur = serializers.EmailField(source="acteur.email", default=None, read_only=True)
+    acteur = serializers.EmailField(source="acteur.email", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = JournalAudit
