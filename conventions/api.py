@@ -11,6 +11,7 @@ from acheteurs.models import Acheteur
 from guichet.api.fields import FichierPriveField, TenantPrimaryKeyField
 from guichet.api.parsers import FormParser, JSONParser, MultiPartParser
 from guichet.api.schema import TYPES_DOCUMENTS, telechargement
+from guichet.api.serializers import ModelSerializer
 from guichet.api.views import GuichetAPIMixin, ServiceViewSetMixin
 from guichet.fichiers import fichier_prive, nom_fichier
 
@@ -45,7 +46,7 @@ class StatutConventionField(serializers.ChoiceField):
         return StatutConvention(value).value
 
 
-class ConventionSerializer(serializers.ModelSerializer):
+class ConventionSerializer(ModelSerializer):
     acheteur = TenantPrimaryKeyField(Acheteur)
     acheteur_nom = serializers.CharField(source="acheteur.nom", read_only=True)
     statut = StatutConventionField(required=False)
@@ -57,7 +58,7 @@ class ConventionSerializer(serializers.ModelSerializer):
         read_only_fields = ["reconductions", "cree_le", "maj_le"]
 
 
-class DocumentEvenementSerializer(serializers.ModelSerializer):
+class DocumentEvenementSerializer(ModelSerializer):
     fichier = FichierPriveField(
         "api:evenement-document",
         url_kwargs=lambda document: {"pk": document.evenement_id, "document_pk": document.pk},
@@ -75,7 +76,7 @@ class DocumentEvenementSerializer(serializers.ModelSerializer):
         return nom_fichier(document.fichier)
 
 
-class EvenementSerializer(serializers.ModelSerializer):
+class EvenementSerializer(ModelSerializer):
     acheteurs = TenantPrimaryKeyField(Acheteur, many=True, required=False)
     documents = DocumentEvenementSerializer(many=True, read_only=True)
 

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from guichet.api.fields import TenantPrimaryKeyField
 from guichet.api.parsers import FormParser, MultiPartParser
-from guichet.api.serializers import TacheLanceeSerializer
+from guichet.api.serializers import ModelSerializer, TacheLanceeSerializer
 from guichet.api.views import GuichetAPIMixin, ServiceViewSetMixin, tache_acceptee
 from guichet.dates import lire_mois
 from guichet.enums import Role
@@ -39,7 +39,7 @@ from .moteur import Motif
 from .views import MODELES, modele_telecharge
 
 
-class ContactEntrepriseSerializer(serializers.ModelSerializer):
+class ContactEntrepriseSerializer(ModelSerializer):
     entreprise = TenantPrimaryKeyField(Entreprise)
 
     class Meta:
@@ -49,7 +49,7 @@ class ContactEntrepriseSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class EntrepriseSerializer(serializers.ModelSerializer):
+class EntrepriseSerializer(ModelSerializer):
     # Typed with spaces or dots, the SIRET is compacted by the model before its key is checked.
     siret = serializers.CharField(max_length=20)
     structure_inclusive = serializers.BooleanField(source="est_structure_inclusive", read_only=True)
@@ -115,7 +115,7 @@ class PeriodeField(serializers.Field):
     default_error_messages = {"invalide": "Indiquez le mois au format AAAA-MM (par exemple 2026-03)."}
 
     def to_representation(self, value):
-        return value.strftime("%Y-%m")
+        return f"{value.year:04d}-{value.month:02d}"
 
     def to_internal_value(self, data):
         mois = lire_mois(data)
@@ -124,7 +124,7 @@ class PeriodeField(serializers.Field):
         return mois
 
 
-class LigneReleveSerializer(serializers.ModelSerializer):
+class LigneReleveSerializer(ModelSerializer):
     """A line: a person's (``contrat``, ``heures``) or a sous-traitance line (``sous_traitant``, ``montant_ht``,
     ``lot``). ``id`` names a line to keep when the lines are written again; ``personne`` is the employee's name."""
 
@@ -152,7 +152,7 @@ class LigneReleveSerializer(serializers.ModelSerializer):
         read_only_fields = ["statut", "motif_rejet"]
 
 
-class ReleveSerializer(serializers.ModelSerializer):
+class ReleveSerializer(ModelSerializer):
     entreprise = TenantPrimaryKeyField(
         Entreprise, required=False, help_text="Facultatif pour un membre entreprise : la sienne."
     )
@@ -326,7 +326,7 @@ class ReleveViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelViewSet)
 # --- The hours ledger, the lots' progress, the recompute ---------------------------------------------------
 
 
-class SuiviSerializer(serializers.ModelSerializer):
+class SuiviSerializer(ModelSerializer):
     """``lots/<id>/suivi/`` (api.md): rates are fractions; ``calcule_le`` is empty for figures computed on the fly
     (a lot not yet recomputed)."""
 
@@ -339,13 +339,13 @@ class SuiviSerializer(serializers.ModelSerializer):
 CHAMPS_GRAND_LIVRE = ["id", "ligne", "lot", "heures", "calcule_le", "entreprise", "contrat", "debut", "fin", "modalite"]
 
 
-class AllocationSerializer(serializers.ModelSerializer):
+class AllocationSerializer(ModelSerializer):
     class Meta:
         model = Allocation
         fields = [*CHAMPS_GRAND_LIVRE, "regle"]
 
 
-class ExclusionSerializer(serializers.ModelSerializer):
+class ExclusionSerializer(ModelSerializer):
     motif_libelle = serializers.SerializerMethodField()
 
     class Meta:

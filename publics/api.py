@@ -9,8 +9,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from entreprises.models import Entreprise
-from guichet.api.fields import FichierPriveField, TenantPrimaryKeyField
+from guichet.api.fields import DateField, FichierPriveField, TenantPrimaryKeyField
 from guichet.api.schema import TYPES_DOCUMENTS, telechargement
+from guichet.api.serializers import ModelSerializer
 from guichet.api.views import GuichetAPIMixin, ServiceViewSetMixin
 from guichet.fichiers import fichier_prive
 from marches.models import Lot
@@ -46,13 +47,13 @@ from .models import (
 # --- Prescribers ---------------------------------------------------------------------------------------
 
 
-class ContactPrescripteurSerializer(serializers.ModelSerializer):
+class ContactPrescripteurSerializer(ModelSerializer):
     class Meta:
         model = ContactPrescripteur
         fields = ["id", *(c for c in CHAMPS_CONTACT_PRESCRIPTEUR if c != "prescripteur")]
 
 
-class PrescripteurSerializer(serializers.ModelSerializer):
+class PrescripteurSerializer(ModelSerializer):
     contacts = ContactPrescripteurSerializer(many=True, read_only=True)
 
     class Meta:
@@ -84,7 +85,7 @@ class PrescripteurViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelVi
 # --- Beneficiaries -------------------------------------------------------------------------------------
 
 
-class BeneficiaireSerializer(serializers.ModelSerializer):
+class BeneficiaireSerializer(ModelSerializer):
     prescripteur_organisme = TenantPrimaryKeyField(Prescripteur, required=False, allow_null=True)
     doublon = serializers.BooleanField(read_only=True, help_text="Une autre personne a les mêmes nom, prénom et date.")
     eligible = serializers.BooleanField(read_only=True, help_text="Une éligibilité validée couvre aujourd'hui.")
@@ -98,7 +99,7 @@ class BeneficiaireSerializer(serializers.ModelSerializer):
         return beneficiaire.anonymise_le is not None
 
 
-class EmployeSerializer(serializers.ModelSerializer):
+class EmployeSerializer(ModelSerializer):
     """What a company member reads of its own employees: their names (api.md's table), nothing else."""
 
     class Meta:
@@ -190,7 +191,7 @@ class BeneficiaireViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelVi
 # --- Eligibility ---------------------------------------------------------------------------------------
 
 
-class EligibiliteSerializer(serializers.ModelSerializer):
+class EligibiliteSerializer(ModelSerializer):
     beneficiaire = TenantPrimaryKeyField(Beneficiaire)
     criteres = serializers.ListField(child=serializers.ChoiceField(choices=Critere.choices), required=False)
     justificatif = FichierPriveField("api:eligibilite-justificatif")
@@ -222,8 +223,8 @@ class EligibiliteSerializer(serializers.ModelSerializer):
 
 
 class ValidationEligibiliteSerializer(serializers.Serializer):
-    date_validation = serializers.DateField(required=False)
-    valide_jusqu_au = serializers.DateField(required=False)
+    date_validation = DateField(required=False)
+    valide_jusqu_au = DateField(required=False)
 
 
 class EligibiliteViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelViewSet):
@@ -281,7 +282,7 @@ class EligibiliteViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelVie
 # --- Positionings, contracts, outcomes ----------------------------------------------------------------------
 
 
-class PositionnementSerializer(serializers.ModelSerializer):
+class PositionnementSerializer(ModelSerializer):
     beneficiaire = TenantPrimaryKeyField(Beneficiaire)
     entreprise = TenantPrimaryKeyField(Entreprise)
     lot = TenantPrimaryKeyField(Lot, required=False, allow_null=True)
@@ -296,13 +297,13 @@ class EmbaucheSerializer(serializers.Serializer):
     modalite = serializers.ChoiceField(choices=Modalite.choices, default=Modalite.EMBAUCHE_DIRECTE)
     type_contrat = serializers.ChoiceField(choices=TypeContrat.choices)
     structure = TenantPrimaryKeyField(Entreprise, required=False, allow_null=True)
-    date_debut = serializers.DateField()
-    date_fin = serializers.DateField(required=False, allow_null=True)
+    date_debut = DateField()
+    date_fin = DateField(required=False, allow_null=True)
     lot = TenantPrimaryKeyField(Lot, required=False, allow_null=True)
     poste = serializers.CharField(required=False, allow_blank=True)
 
 
-class ContratSerializer(serializers.ModelSerializer):
+class ContratSerializer(ModelSerializer):
     beneficiaire = TenantPrimaryKeyField(Beneficiaire)
     beneficiaire_nom = serializers.CharField(source="beneficiaire.__str__", read_only=True)
     entreprise = TenantPrimaryKeyField(Entreprise)
@@ -371,7 +372,7 @@ class ContratViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelViewSet
         services.contrat_delete(contrat=contrat, **kwargs)
 
 
-class SortieSerializer(serializers.ModelSerializer):
+class SortieSerializer(ModelSerializer):
     contrat = TenantPrimaryKeyField(Contrat)
 
     class Meta:
@@ -401,7 +402,7 @@ class SortieViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelViewSet)
         services.sortie_delete(sortie=sortie, **kwargs)
 
 
-class AccesSerializer(serializers.ModelSerializer):
+class AccesSerializer(ModelSerializer):
     utilisateur = serializers.EmailField(source="utilisateur.email", default=None, read_only=True, allow_null=True)
 
     class Meta:

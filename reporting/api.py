@@ -14,6 +14,7 @@ from acheteurs.models import Acheteur
 from entreprises.models import Entreprise
 from guichet.api.fields import FichierPriveField, HeuresEntieresField, TenantPrimaryKeyField
 from guichet.api.schema import TYPE_CSV, TYPE_PDF, TYPE_XLSX, TYPE_ZIP, telechargement
+from guichet.api.serializers import ModelSerializer
 from guichet.api.views import GuichetAPIMixin
 from guichet.fichiers import fichier_prive
 from marches.models import Lot, Marche
@@ -74,7 +75,7 @@ class IndicateursView(GuichetAPIMixin, APIView):
 # --- Bilans and exports ------------------------------------------------------------------------------------------
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(ModelSerializer):
     """What every produced document shows: its state (``en_attente``, ``en_cours``, ``termine``, ``echec``, that
     of its task) and its ``fichier`` (the download URL, ``null`` until produced)."""
 
