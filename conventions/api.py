@@ -5,11 +5,12 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 
 from acheteurs.models import Acheteur
 from guichet.api.fields import FichierPriveField, TenantPrimaryKeyField
-from guichet.api.parsers import FormParser, JSONParser, MultiPartParser
+from guichet.api.parsers import JSONParser, MultiPartParser
 from guichet.api.schema import TYPES_DOCUMENTS, telechargement
 from guichet.api.serializers import ModelSerializer
 from guichet.api.views import GuichetAPIMixin, ServiceViewSetMixin

@@ -8,11 +8,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import FormParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from guichet.api.fields import TenantPrimaryKeyField
-from guichet.api.parsers import FormParser, MultiPartParser
+from guichet.api.parsers import MultiPartParser
 from guichet.api.serializers import ModelSerializer, TacheLanceeSerializer
 from guichet.api.views import GuichetAPIMixin, ServiceViewSetMixin, tache_acceptee
 from guichet.dates import lire_mois

@@ -224,7 +224,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "guichet.api.parsers.JSONParser",
-        "guichet.api.parsers.FormParser",
+        "rest_framework.parsers.FormParser",
         "guichet.api.parsers.MultiPartParser",
     ],
     "DATE_INPUT_FORMATS": ["iso-8601"],
