@@ -151,6 +151,17 @@ def bombe_dimension():
     return _remplacer(classeur(), {"xl/worksheets/sheet1.xml": feuille})
 
 
+def valeur_en_colonne_xfd():
+    """Léa Martin's row, and a value in the last column a sheet has (XFD, the 16 384th)."""
+    from openpyxl import load_workbook
+
+    classeur_ = load_workbook(io.BytesIO(classeur([*LEA.split(";")])))
+    classeur_.active.cell(row=2, column=16_384, value="oubli")
+    sortie = io.BytesIO()
+    classeur_.save(sortie)
+    return sortie.getvalue()
+
+
 def milliard_de_rires():
     """XML entities that expand to 10⁹ « lol » (the "billion laughs")."""
     entites = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
@@ -169,6 +180,11 @@ def csv_trop_grand():
 
 def csv_trop_de_lignes():
     return (ENTETE + "\r\n" + "x;;;;;;;;\r\n" * 20_001).encode()
+
+
+def csv_600_lignes_fausses():
+    """600 rows of a name alone: 5 missing values each, 3 000 faults."""
+    return (ENTETE + "\r\n" + "Martin;;;;;;;;\r\n" * 600).encode()
 
 
 def csv_cellule_geante():
@@ -454,6 +470,12 @@ CORPUS = [
         "Colonnes attendues, dans cet ordre : nom; prenom;",
         memoire_mo=50,
     ),
+    Cas(
+        "xlsx-valeur-en-colonne-xfd",
+        importer("releve.xlsx", valeur_en_colonne_xfd),
+        400,
+        "Cette ligne a des valeurs au-delà des 9 colonnes du modèle.",
+    ),
     Cas("xlsx-milliard-de-rires", importer("releve.xlsx", milliard_de_rires), 400, ENDOMMAGE, memoire_mo=50),
     Cas(
         "csv-6-mo",
@@ -466,6 +488,12 @@ CORPUS = [
         importer("releve.csv", csv_trop_de_lignes),
         400,
         "Le fichier dépasse 20\u202f000 lignes : découpez-le.",
+    ),
+    Cas(
+        "csv-3000-erreurs",
+        importer("releve.csv", csv_600_lignes_fausses),
+        400,
+        "… et 2500 autres erreurs : corrigez celles-ci, puis importez le fichier de nouveau.",
     ),
     Cas(
         "csv-cellule-de-200-kio",
