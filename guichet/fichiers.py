@@ -16,7 +16,7 @@ EXTENSIONS_DOCUMENTS = ["pdf", "odt", "ods", "odp", "doc", "docx", "xls", "xlsx"
 # compound files. A file whose content is not what its name says (a page or a program renamed .pdf) is refused.
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SIGNATURES_DOCUMENTS = {
-    "pdf": b"%PDF-",
+    "pdf": b"%PDF",
     "png": b"\x89PNG\r\n\x1a\n",
     "jpg": b"\xff\xd8\xff",
     "jpeg": b"\xff\xd8\xff",
