@@ -7,8 +7,7 @@ from .models import Guichet, Membre
 from .tenancy import guichet_scope
 
 
-def is_api(request):
-    """A request to the REST API (answered in JSON, errors included)."""
+def _is_api(request):
     return request.path_info.startswith("/api/")
 
 
@@ -37,10 +36,10 @@ class GuichetMiddleware:
                 return self.get_response(request)
 
         user = request.user
-        if not user.is_authenticated and is_api(request):
+        if not user.is_authenticated and _is_api(request):
             user = authenticate_token_once(request) or user
         if not user.is_authenticated:
-            if is_api(request):
+            if _is_api(request):
                 response = JsonResponse(
                     {"detail": "Authentification requise."}, status=401, json_dumps_params={"ensure_ascii": False}
                 )
@@ -56,7 +55,7 @@ class GuichetMiddleware:
                     Membre.objects.actifs().select_related("acheteur", "entreprise").filter(utilisateur=user).first()
                 )
         if membre is None:
-            if is_api(request):
+            if _is_api(request):
                 return JsonResponse({"detail": "Pas trouvé."}, status=404, json_dumps_params={"ensure_ascii": False})
             raise Http404("Guichet introuvable.")
 

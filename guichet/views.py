@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from . import selectors, services
 from .fichiers import fichier_prive
 from .forms import ConnexionForm, InvitationForm, MembreForm, ParametresForm
-from .middleware import is_api
+from .middleware import _is_api as is_api  # the one test of "is this the API", kept in the middleware
 
 
 def add_service_errors(form, error: ValidationError):
