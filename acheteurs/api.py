@@ -3,6 +3,7 @@
 from rest_framework import serializers, viewsets
 
 from guichet.api.fields import TenantPrimaryKeyField
+from guichet.api.serializers import ModelSerializer
 from guichet.api.views import GuichetAPIMixin, ServiceViewSetMixin
 
 from . import selectors, services
@@ -19,7 +20,7 @@ from .models import (
 )
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(ModelSerializer):
     acheteur = TenantPrimaryKeyField(Acheteur)
 
     class Meta:
@@ -29,7 +30,7 @@ class ContactSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class AcheteurSerializer(serializers.ModelSerializer):
+class AcheteurSerializer(ModelSerializer):
     # Typed with spaces or dots, the SIRET is compacted by the model before it is checked.
     siret = serializers.CharField(max_length=20, required=False, allow_blank=True)
     contacts = ContactSerializer(many=True, read_only=True)
@@ -39,10 +40,10 @@ class AcheteurSerializer(serializers.ModelSerializer):
         fields = ["id", *CHAMPS_ACHETEUR, "contacts"]
 
 
-class AchatPrevuSerializer(serializers.ModelSerializer):
+class AchatPrevuSerializer(ModelSerializer):
     programmation = TenantPrimaryKeyField(Programmation)
     marche = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="Le marché créé à partir de cet achat (« transformer en marché »)."
+        read_only=True, allow_null=True, help_text="Le marché créé à partir de cet achat (« transformer en marché »)."
     )
 
     class Meta:
@@ -55,7 +56,7 @@ class AchatPrevuResumeSerializer(AchatPrevuSerializer):
         fields = [name for name in AchatPrevuSerializer.Meta.fields if name != "programmation"]
 
 
-class ProgrammationSerializer(serializers.ModelSerializer):
+class ProgrammationSerializer(ModelSerializer):
     acheteur = TenantPrimaryKeyField(Acheteur)
     achats = AchatPrevuResumeSerializer(many=True, read_only=True)
     nombre_achats = serializers.IntegerField(read_only=True)

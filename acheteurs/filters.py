@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 
 from guichet.enums import Secteur, TypeConsideration
-from guichet.filters import filtre_oui_non, filtre_recherche
+from guichet.filters import filtre_annee, filtre_oui_non, filtre_recherche
 
 from .enums import PotentielSocial, RoleContact, TypeAcheteur
 from .models import Acheteur
@@ -50,13 +50,13 @@ class ContactFilter(django_filters.FilterSet):
 
 class ProgrammationFilter(django_filters.FilterSet):
     acheteur = filtre_acheteur()
-    annee = django_filters.NumberFilter(label="Année")
+    annee = filtre_annee()
 
 
 class AchatPrevuFilter(django_filters.FilterSet):
     acheteur = filtre_acheteur("programmation__acheteur")
     programmation = django_filters.NumberFilter(label="Programmation", field_name="programmation_id")
-    annee = django_filters.NumberFilter(label="Année", field_name="programmation__annee")
+    annee = filtre_annee(field_name="programmation__annee")
     secteur = django_filters.ChoiceFilter(label="Secteur", choices=Secteur.choices)
     consideration_possible = django_filters.ChoiceFilter(label="Potentiel social", choices=PotentielSocial.choices)
     consideration_conseillee = django_filters.ChoiceFilter(

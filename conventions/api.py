@@ -5,11 +5,14 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 
 from acheteurs.models import Acheteur
 from guichet.api.fields import FichierPriveField, TenantPrimaryKeyField
+from guichet.api.parsers import JSONParser, MultiPartParser
+from guichet.api.schema import TYPES_DOCUMENTS, telechargement
+from guichet.api.serializers import ModelSerializer
 from guichet.api.views import GuichetAPIMixin, ServiceViewSetMixin
 from guichet.fichiers import fichier_prive, nom_fichier
 
@@ -44,7 +47,7 @@ class StatutConventionField(serializers.ChoiceField):
         return StatutConvention(value).value
 
 
-class ConventionSerializer(serializers.ModelSerializer):
+class ConventionSerializer(ModelSerializer):
     acheteur = TenantPrimaryKeyField(Acheteur)
     acheteur_nom = serializers.CharField(source="acheteur.nom", read_only=True)
     statut = StatutConventionField(required=False)
@@ -56,7 +59,7 @@ class ConventionSerializer(serializers.ModelSerializer):
         read_only_fields = ["reconductions", "cree_le", "maj_le"]
 
 
-class DocumentEvenementSerializer(serializers.ModelSerializer):
+class DocumentEvenementSerializer(ModelSerializer):
     fichier = FichierPriveField(
         "api:evenement-document",
         url_kwargs=lambda document: {"pk": document.evenement_id, "document_pk": document.pk},
@@ -74,7 +77,7 @@ class DocumentEvenementSerializer(serializers.ModelSerializer):
         return nom_fichier(document.fichier)
 
 
-class EvenementSerializer(serializers.ModelSerializer):
+class EvenementSerializer(ModelSerializer):
     acheteurs = TenantPrimaryKeyField(Acheteur, many=True, required=False)
     documents = DocumentEvenementSerializer(many=True, read_only=True)
 
@@ -106,7 +109,7 @@ class ConventionViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelView
     def supprimer(self, convention, **kwargs):
         services.convention_delete(convention=convention, **kwargs)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses=telechargement(*TYPES_DOCUMENTS))
     @action(detail=True, methods=["get"])
     def document(self, request, guichet_slug, pk):
         """The signed document (404 when there is none)."""
@@ -149,7 +152,8 @@ class EvenementViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelViewS
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=None, responses={(200, "application/octet-stream"): bytes, 204: None})
+    @extend_schema(methods=["GET"], responses=telechargement(*TYPES_DOCUMENTS))
+    @extend_schema(methods=["DELETE"], request=None, responses={204: None})
     @action(detail=True, methods=["get", "delete"], url_path=r"documents/(?P<document_pk>[0-9]+)")
     def document(self, request, guichet_slug, pk, document_pk):
         """GET downloads a document of the event; DELETE removes it."""

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 
 from acheteurs.filters import filtre_acheteur
-from guichet.filters import filtre_date, filtre_oui_non, filtre_recherche
+from guichet.filters import filtre_annee, filtre_date, filtre_oui_non, filtre_recherche
 
 from .enums import PartenaireNational, ServiceConvention, StatutConvention, TypeEvenement
 from .models import Convention, Evenement
@@ -45,7 +45,7 @@ class EvenementFilter(django_filters.FilterSet):
     q = filtre_recherche("Titre ou lieu.")
     type = django_filters.ChoiceFilter(label="Type", choices=TypeEvenement.choices, empty_label="Tous")
     acheteur = filtre_acheteur("acheteurs")
-    annee = django_filters.NumberFilter(label="Année", field_name="date", lookup_expr="year")
+    annee = filtre_annee(field_name="date", lookup_expr="year")
     apres = filtre_date("Depuis le", "date", "gte")
     avant = filtre_date("Jusqu'au", "date", "lte")
 

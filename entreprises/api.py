@@ -8,12 +8,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from guichet.api.fields import TenantPrimaryKeyField
-from guichet.api.serializers import TacheLanceeSerializer
+from guichet.api.parsers import MultiPartParser
+from guichet.api.serializers import ModelSerializer, TacheLanceeSerializer
 from guichet.api.views import GuichetAPIMixin, ServiceViewSetMixin, tache_acceptee
 from guichet.dates import lire_mois
 from guichet.enums import Role
@@ -39,7 +40,7 @@ from .moteur import Motif
 from .views import MODELES, modele_telecharge
 
 
-class ContactEntrepriseSerializer(serializers.ModelSerializer):
+class ContactEntrepriseSerializer(ModelSerializer):
     entreprise = TenantPrimaryKeyField(Entreprise)
 
     class Meta:
@@ -49,7 +50,7 @@ class ContactEntrepriseSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class EntrepriseSerializer(serializers.ModelSerializer):
+class EntrepriseSerializer(ModelSerializer):
     # Typed with spaces or dots, the SIRET is compacted by the model before its key is checked.
     siret = serializers.CharField(max_length=20)
     structure_inclusive = serializers.BooleanField(source="est_structure_inclusive", read_only=True)
@@ -115,7 +116,7 @@ class PeriodeField(serializers.Field):
     default_error_messages = {"invalide": "Indiquez le mois au format AAAA-MM (par exemple 2026-03)."}
 
     def to_representation(self, value):
-        return value.strftime("%Y-%m")
+        return f"{value.year:04d}-{value.month:02d}"
 
     def to_internal_value(self, data):
         mois = lire_mois(data)
@@ -124,13 +125,13 @@ class PeriodeField(serializers.Field):
         return mois
 
 
-class LigneReleveSerializer(serializers.ModelSerializer):
+class LigneReleveSerializer(ModelSerializer):
     """A line: a person's (``contrat``, ``heures``) or a sous-traitance line (``sous_traitant``, ``montant_ht``,
     ``lot``). ``id`` names a line to keep when the lines are written again; ``personne`` is the employee's name."""
 
     id = serializers.IntegerField(required=False)
     contrat = TenantPrimaryKeyField(Contrat, required=False, allow_null=True)
-    personne = serializers.CharField(source="contrat.beneficiaire", read_only=True, default=None)
+    personne = serializers.CharField(source="contrat.beneficiaire", read_only=True, default=None, allow_null=True)
     sous_traitant = TenantPrimaryKeyField(Entreprise, required=False, allow_null=True)
     lot = TenantPrimaryKeyField(Lot, required=False, allow_null=True)
 
@@ -152,7 +153,7 @@ class LigneReleveSerializer(serializers.ModelSerializer):
         read_only_fields = ["statut", "motif_rejet"]
 
 
-class ReleveSerializer(serializers.ModelSerializer):
+class ReleveSerializer(ModelSerializer):
     entreprise = TenantPrimaryKeyField(
         Entreprise, required=False, help_text="Facultatif pour un membre entreprise : la sienne."
     )
@@ -199,8 +200,17 @@ class ImportReleveSerializer(serializers.Serializer):
     periode = PeriodeField()
 
 
+class ErreurImportSerializer(serializers.Serializer):
+    ligne = serializers.IntegerField(allow_null=True, help_text="Ligne du fichier (1 : l'en-tête) ; vide : le fichier.")
+    colonne = serializers.CharField(allow_blank=True)
+    message = serializers.CharField()
+
+
 class ErreursImportSerializer(serializers.Serializer):
-    erreurs = serializers.ListField(child=serializers.DictField())
+    """The 400 of an import: ``erreurs``, every fault of the file; a refused form (no file, another company, a
+    wrong period) answers as everywhere, ``{"champ": ["message"]}``, without ``erreurs``."""
+
+    erreurs = ErreurImportSerializer(many=True, required=False)
 
 
 class SansFormatDRF(DefaultContentNegotiation):
@@ -304,7 +314,7 @@ class ReleveViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelViewSet)
 
     @extend_schema(
         parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=list(MODELES), default="xlsx")],
-        responses={(200, "application/octet-stream"): bytes},
+        responses={(200, type_.split(";")[0]): bytes for _, type_ in MODELES.values()},
     )
     @action(detail=False, methods=["get"], content_negotiation_class=SansFormatDRF)
     def modele(self, request, guichet_slug):
@@ -317,7 +327,7 @@ class ReleveViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelViewSet)
 # --- The hours ledger, the lots' progress, the recompute ---------------------------------------------------
 
 
-class SuiviSerializer(serializers.ModelSerializer):
+class SuiviSerializer(ModelSerializer):
     """``lots/<id>/suivi/`` (api.md): rates are fractions; ``calcule_le`` is empty for figures computed on the fly
     (a lot not yet recomputed)."""
 
@@ -330,13 +340,13 @@ class SuiviSerializer(serializers.ModelSerializer):
 CHAMPS_GRAND_LIVRE = ["id", "ligne", "lot", "heures", "calcule_le", "entreprise", "contrat", "debut", "fin", "modalite"]
 
 
-class AllocationSerializer(serializers.ModelSerializer):
+class AllocationSerializer(ModelSerializer):
     class Meta:
         model = Allocation
         fields = [*CHAMPS_GRAND_LIVRE, "regle"]
 
 
-class ExclusionSerializer(serializers.ModelSerializer):
+class ExclusionSerializer(ModelSerializer):
     motif_libelle = serializers.SerializerMethodField()
 
     class Meta:

@@ -51,6 +51,9 @@ COLONNES = [
 ]
 COLONNES_PERSONNE = COLONNES[:3]
 LIGNES_MAX = 20_000  # a month of one company; a large guichet has 10 000 to 40 000 lines a year (domain.md §11)
+# An XLSX may unpack to this many times the file's size limit: 20 000 rows weigh about 8 Mo of sheet XML.
+DECOMPRESSE_MAX = 10
+ERREURS_MAX = 500
 CENTIEME = Decimal("0.01")
 ZIP = b"PK\x03\x04"
 OLE = b"\xd0\xcf\x11\xe0"  # Excel 97-2003, and password-protected workbooks
@@ -69,10 +72,23 @@ COLONNE_DU_CHAMP = {
 
 
 class ErreursImport(Exception):
-    """The faults of a file: ``erreurs`` is ``[{"ligne": row number (1 = header), "colonne", "message"}]``."""
+    """The faults of a file: ``erreurs`` is ``[{"ligne": row number (1 = header), "colonne", "message"}]``, the first
+    ``ERREURS_MAX`` of them and a last one that counts the others (a file of 20 000 wrong rows is not answered with
+    100 000 messages)."""
 
     def __init__(self, erreurs):
         super().__init__(f"{len(erreurs)} erreur(s) dans le fichier")
+        if len(erreurs) > ERREURS_MAX:
+            autres = len(erreurs) - ERREURS_MAX
+            erreurs = [
+                *erreurs[:ERREURS_MAX],
+                {
+                    "ligne": None,
+                    "colonne": "",
+                    "message": f"… et {autres} autres erreurs : corrigez celles-ci, puis importez le fichier de "
+                    "nouveau.",
+                },
+            ]
         self.erreurs = erreurs
 
 
@@ -127,7 +143,12 @@ def _lignes_csv(contenu):
             lignes.append((lecteur.line_num, [c.strip() or None for c in cellules]))
             _verifier_nombre(len(lignes))
     except csv.Error as erreur:
-        raise _fichier(f"Le fichier CSV est mal formé : {erreur}.", ligne=lecteur.line_num) from erreur
+        # The csv module's only error here: a cell longer than 128 Kio (an unclosed quote swallows the rest of the
+        # file into one cell).
+        raise _fichier(
+            "Le fichier CSV est mal formé : une cellule est démesurément longue (un guillemet n'est-il pas refermé ?).",
+            ligne=lecteur.line_num,
+        ) from erreur
     return lignes
 
 
@@ -158,14 +179,24 @@ def _lignes_xlsx(contenu, maximum):
         )
     if "xl/workbook.xml" not in noms or TYPE_XLSX.encode() not in types.replace(b".main+xml", b""):
         raise _fichier("Ce fichier n'est pas un classeur Excel (.xlsx) : il est refusé.")
-    if decompresse > 20 * maximum:  # a "zip bomb": a small file that unpacks into gigabytes
+    # A "zip bomb": a small file that unpacks into gigabytes. The sizes the archive declares are an upper bound
+    # (Python's zipfile stops at the declared size, then fails on the checksum). The sheets are read as a stream;
+    # every other part (shared strings, styles…) is loaded whole by openpyxl, so each is held to the file's limit.
+    trop_gros = decompresse > DECOMPRESSE_MAX * maximum or any(
+        info.file_size > maximum for info in archive.infolist() if not info.filename.startswith("xl/worksheets/")
+    )
+    if trop_gros:
         raise _fichier("Ce classeur est anormalement volumineux une fois décompressé : il est refusé.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it does not read
             classeur = load_workbook(io.BytesIO(contenu), read_only=True, data_only=False, keep_links=False)
             try:
-                return _cellules_xlsx(classeur.worksheets[0])
+                feuille = classeur.worksheets[0]
+                # The size the sheet declares (``<dimension ref="A1:XFD1048576"/>``) would make openpyxl pad every
+                # row to 16 384 cells: a few kilobytes of file, gigabytes of memory. Rows are read as they are.
+                feuille.reset_dimensions()
+                return _cellules_xlsx(feuille)
             finally:
                 classeur.close()
     except ErreursImport:
@@ -192,7 +223,11 @@ def _cellules_xlsx(feuille):
                 )
             elif isinstance(valeur, str):
                 valeur = valeur.strip() or None
-            valeurs.append(valeur)
+            if rang < len(COLONNES):
+                valeurs.append(valeur)
+            elif valeur is not None:  # beyond the template's columns, only whether there is something matters
+                valeurs.append(True)
+                break
         lignes.append((numero, valeurs))
         _verifier_nombre(len(lignes))
     if formules:

@@ -529,15 +529,28 @@ class ReleveCommenterView(ActionReleveView):
         services.releve_commenter(releve=releve, acting_user=self.request.user, **form.cleaned_data)
 
 
-class PieceDeposerView(ActionReleveView):
-    permission_required = "releves.change"
-    message = "Pièce déposée."
+class PieceDeposerView(ReleveMixin, GuichetMixin, TemplateView):
+    """Deposit a piece, then back to the relevé; a refused file (its format, size or content) shows the relevé again
+    with the reason on the form (400), and nothing is kept."""
 
-    def agir(self, releve):
-        form = PieceJustificativeForm(self.request.POST, self.request.FILES)
-        if not form.is_valid():
-            raise ValidationError("Choisissez le type de pièce et le fichier.")
-        services.piece_deposer(releve=releve, acting_user=self.request.user, **form.cleaned_data)
+    permission_required = "releves.change"
+    template_name = "entreprises/releve.html"
+
+    def post(self, request, *args, **kwargs):
+        releve = self.get_releve()
+        form = PieceJustificativeForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.piece_deposer(releve=releve, acting_user=request.user, **form.cleaned_data)
+            except ValidationError as erreur:
+                add_service_errors(form, erreur)
+            else:
+                messages.success(request, "Pièce déposée.")
+                return redirect(self.get_success_url(releve))
+        releve = selectors.avec_lignes(selectors.releves_visibles(guichet=self.guichet, membre=self.membre)).get(
+            pk=releve.pk
+        )
+        return self.render_to_response(contexte_releve(self, releve, form_piece=form), status=400)
 
 
 class PieceMixin:

@@ -12,6 +12,11 @@ def ajouter_mois(jour: date, mois: int) -> date:
     return jour.replace(year=annee, month=mois_index + 1, day=min(jour.day, dernier))
 
 
+# The dates a guichet deals with (the API's, a relevé's month). Beyond them a date is a typing error (0026 for 2026),
+# and month arithmetic on it would leave the calendar (an eligibility valid 24 months from 31/12/9999).
+DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2199, 12, 31)
+HORS_PLAGE = "Indiquez une date entre le 01/01/1900 et le 31/12/2199."
+
 MOIS = [
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
@@ -33,14 +38,15 @@ def libelle_mois(jour: date) -> str:
 
 def lire_mois(texte) -> date | None:
     """``"2026-03"`` (or ``"2026-03-01"``, the browser's month input and the API's ``periode``) → the month's first
-    day; None when it is not a month."""
+    day; None when it is not a month, or one outside ``DATE_MIN``–``DATE_MAX``."""
     morceaux = str(texte or "").strip().split("-")
     if len(morceaux) not in (2, 3) or not all(m.isdigit() for m in morceaux) or len(morceaux[0]) != 4:
         return None
     try:
-        return date(int(morceaux[0]), int(morceaux[1]), 1)
+        mois = date(int(morceaux[0]), int(morceaux[1]), 1)
     except ValueError:
         return None
+    return mois if DATE_MIN <= mois <= DATE_MAX else None
 
 
 def mois_precedent(jour: date) -> date:

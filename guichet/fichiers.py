@@ -12,6 +12,17 @@ from django.utils.text import get_valid_filename
 
 # Documents people exchange with buyers: office formats, PDF and scans.
 EXTENSIONS_DOCUMENTS = ["pdf", "odt", "ods", "odp", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "jpg", "jpeg", "png"]
+# How each of them starts: OpenDocument and Office Open XML files are zip archives, Office 97-2003 ones OLE
+# compound files. A file whose content is not what its name says (a page or a program renamed .pdf) is refused.
+_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+SIGNATURES_DOCUMENTS = {
+    "pdf": b"%PDF",
+    "png": b"\x89PNG\r\n\x1a\n",
+    "jpg": b"\xff\xd8\xff",
+    "jpeg": b"\xff\xd8\xff",
+    **dict.fromkeys(["odt", "ods", "odp", "docx", "xlsx", "pptx"], _ZIP),
+    **dict.fromkeys(["doc", "xls", "ppt"], _OLE),
+}
 
 
 def fichier_prive(fichier):
@@ -42,7 +53,8 @@ def chemin_prive(instance, filename):
 
 
 def valider_document(fichier):
-    """A new upload: an office document, a PDF or a scan, of at most FICHIER_TAILLE_MAX_MO.
+    """A new upload: an office document, a PDF or a scan, of at most FICHIER_TAILLE_MAX_MO, whose first bytes are
+    those of its format.
 
     Files already stored were checked when they came in: reading them again (and failing if the volume
     is missing) is not this validator's job.
@@ -58,6 +70,14 @@ def valider_document(fichier):
     if fichier.size > settings.FICHIER_TAILLE_MAX_MO * 1024 * 1024:
         raise ValidationError(
             f"Le fichier dépasse la taille maximale de {settings.FICHIER_TAILLE_MAX_MO} Mo.", code="taille"
+        )
+    signature = SIGNATURES_DOCUMENTS[extension]
+    fichier.seek(0)
+    debut = fichier.read(len(signature))
+    fichier.seek(0)
+    if debut != signature:
+        raise ValidationError(
+            f"Le contenu de ce fichier n'est pas celui d'un fichier .{extension} : il est refusé.", code="contenu"
         )
 
 

@@ -21,3 +21,23 @@ def filtre_oui_non(label, *, oui="Oui", non="Non", **kwargs):
 
 def filtre_date(label, field_name, lookup_expr):
     return django_filters.DateFilter(label=label, field_name=field_name, lookup_expr=lookup_expr, widget=ChampDate())
+
+
+class _AnneeFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+def filtre_annee(label="Année", **kwargs):
+    """``?annee=2026``: a whole year, from 1 to 9999 (the years a date can hold: ``?annee=0`` on a date's year
+    would otherwise fail inside the query instead of answering that the year is invalid)."""
+    return _AnneeFilter(
+        label=label,
+        min_value=1,
+        max_value=9999,
+        error_messages={
+            "invalid": "Indiquez une année sur quatre chiffres, par exemple 2026.",
+            "min_value": "Indiquez une année sur quatre chiffres, par exemple 2026.",
+            "max_value": "Indiquez une année sur quatre chiffres, par exemple 2026.",
+        },
+        **kwargs,
+    )

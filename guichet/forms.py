@@ -2,10 +2,12 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
 from acheteurs.models import Acheteur
 from entreprises.models import Entreprise
 
+from .dates import DATE_MAX, DATE_MIN, HORS_PLAGE
 from .enums import Role, Secteur
 from .models import CHAMPS_SEUILS, PARAMETRES_MODIFIABLES, Parametres
 from .throttle import ConnexionBloquee, authentifier
@@ -110,13 +112,19 @@ class ChampDate(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+def valider_date(jour):
+    """A date typed on a page: within ``DATE_MIN``–``DATE_MAX``, as the API's."""
+    if jour is not None and not DATE_MIN <= jour <= DATE_MAX:
+        raise ValidationError(HORS_PLAGE, code="hors_plage")
+
+
 class ServiceModelForm(forms.ModelForm):
     """A model form that only checks what was typed: the service validates the model (``full_clean`` in its
     transaction) and the view shows its errors on the form (``add_service_errors``).
 
     ``cleaned_data`` holds the values to hand to the service; the instance (when editing) only gives the
-    initial values and is left untouched. Dates use the browser's date picker. ``groupes`` (legend, field
-    names) shows a long form in fieldsets.
+    initial values and is left untouched. Dates use the browser's date picker, from 1900 to 2199. ``groupes``
+    (legend, field names) shows a long form in fieldsets.
     """
 
     groupes = None
@@ -124,8 +132,10 @@ class ServiceModelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if isinstance(field, forms.DateField) and not isinstance(field.widget, forms.HiddenInput):
-                field.widget = ChampDate()
+            if isinstance(field, forms.DateField):
+                field.validators.append(valider_date)
+                if not isinstance(field.widget, forms.HiddenInput):
+                    field.widget = ChampDate()
 
     def _post_clean(self):
         pass

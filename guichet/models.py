@@ -222,7 +222,11 @@ class Parametres(models.Model):
         blank=True,
         help_text="Part des heures dues ; vide : pas de plafond.",
     )
-    delai_grace_jours = models.PositiveIntegerField("délai de grâce (jours)", default=0)
+    # The bounds of the delays below keep date arithmetic inside the calendar (a delay of 32 767 months back from
+    # today is year −704: every dashboard failed).
+    delai_grace_jours = models.PositiveIntegerField(
+        "délai de grâce (jours)", default=0, validators=[MaxValueValidator(3650)]
+    )
     bonus_cdi = models.CharField("valorisation des CDI", max_length=20, choices=BonusCdi, default=BonusCdi.AUCUN)
     bonus_cdi_heures = models.DecimalField(
         "forfait d'heures par CDI",
@@ -243,13 +247,15 @@ class Parametres(models.Model):
     )
     # Eligibility, outcomes, personal data (domain.md §6, §7, §10)
     validite_eligibilite_mois = models.PositiveSmallIntegerField(
-        "validité d'une éligibilité (mois)", default=24, validators=[MinValueValidator(1)]
+        "validité d'une éligibilité (mois)", default=24, validators=[MinValueValidator(1), MaxValueValidator(120)]
     )
     delai_sortie_mois = models.PositiveSmallIntegerField(
-        "sortie à mesurer après (mois)", default=6, validators=[MinValueValidator(1)]
+        "sortie à mesurer après (mois)", default=6, validators=[MinValueValidator(1), MaxValueValidator(60)]
     )
     conservation_mois = models.PositiveSmallIntegerField(
-        "conservation des données personnelles (mois)", default=24, validators=[MinValueValidator(1)]
+        "conservation des données personnelles (mois)",
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
     )
     supprimer_justificatif_valide = models.BooleanField(
         "supprimer la pièce numérisée une fois l'éligibilité validée",

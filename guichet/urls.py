@@ -54,6 +54,9 @@ guichet_pages = [
     path("", include("reporting.urls")),
 ]
 
+handler404 = "guichet.views.page_introuvable"
+handler500 = "guichet.views.erreur_serveur"
+
 urlpatterns = [
     path("", views.accueil_site, name="accueil"),
     path("comptes/", include(comptes)),

@@ -5,16 +5,17 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.safestring import mark_safe
-from django.views import View
+from django.views import View, defaults
 from django.views.generic import TemplateView
 
 from . import deux_facteurs, selectors, services, totp
 from .fichiers import fichier_prive
 from .forms import CodeForm, ConnexionForm, InvitationForm, MembreForm, ParametresForm
+from .middleware import _is_api as is_api  # the one test of "is this the API", kept in the middleware
 from .throttle import ConnexionBloquee, verifier_code
 
 
@@ -345,6 +346,26 @@ class InvitationAccepterView(MotDePasseNouveauView):
     """The link of an invitation email: the new member chooses a password, then signs in."""
 
     template_name = "comptes/invitation.html"
+
+
+# --- Errors outside any view (``handler404``, ``handler500``) ---------------------------------------
+
+
+def _erreur_api(message, status):
+    return JsonResponse({"detail": message}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def page_introuvable(request, exception):
+    """An address that matches no route: JSON under /api/ (api.md: JSON in and out, errors included)."""
+    if is_api(request):
+        return _erreur_api("Pas trouvé.", 404)
+    return defaults.page_not_found(request, exception)
+
+
+def erreur_serveur(request):
+    if is_api(request):
+        return _erreur_api("Erreur interne du serveur : l'équipe technique a été prévenue.", 500)
+    return defaults.server_error(request)
 
 
 # --- Guichets -------------------------------------------------------------------------------------

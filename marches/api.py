@@ -14,6 +14,7 @@ from entreprises.api import SuiviSerializer
 from entreprises.models import Entreprise
 from entreprises.selectors import suivi_du_lot
 from guichet.api.fields import HeuresEntieresField, TenantPrimaryKeyField
+from guichet.api.serializers import ModelSerializer
 from guichet.api.views import GuichetAPIMixin, ServiceViewSetMixin
 from guichet.selectors import parametres_of
 
@@ -46,13 +47,13 @@ TAUX = {"max_digits": 5, "decimal_places": 4, "min_value": 0, "max_value": 1}
 MONTANT = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 
 
-class OperationSerializer(serializers.ModelSerializer):
+class OperationSerializer(ModelSerializer):
     class Meta:
         model = Operation
         fields = ["id", *CHAMPS_OPERATION]
 
 
-class MarcheSerializer(serializers.ModelSerializer):
+class MarcheSerializer(ModelSerializer):
     acheteur = TenantPrimaryKeyField(Acheteur)
     acheteur_nom = serializers.CharField(source="acheteur.nom", read_only=True)
     operation = TenantPrimaryKeyField(Operation, required=False, allow_null=True)
@@ -85,7 +86,7 @@ class MarcheSerializer(serializers.ModelSerializer):
         read_only_fields = ["cree_le", "maj_le"]
 
 
-class LotSerializer(serializers.ModelSerializer):
+class LotSerializer(ModelSerializer):
     marche = TenantPrimaryKeyField(Marche)
     debut = serializers.DateField(read_only=True, allow_null=True, help_text="Début d'exécution retenu.")
     fin = serializers.DateField(read_only=True, allow_null=True, help_text="Fin d'exécution retenue.")
@@ -148,7 +149,7 @@ class IndicateurSerializer(serializers.Serializer):
         return {**data, **{k: None if data.get(k) is None else str(data[k]) for k in ("cible", "realise")}}
 
 
-class AvenantResumeSerializer(serializers.ModelSerializer):
+class AvenantResumeSerializer(ModelSerializer):
     heures_dues = HeuresEntieresField()
 
     class Meta:
@@ -156,15 +157,15 @@ class AvenantResumeSerializer(serializers.ModelSerializer):
         fields = ["id", "reference", "date_effet", "heures_dues", "motif"]
 
 
-class ConsiderationSerializer(serializers.ModelSerializer):
+class ConsiderationSerializer(ModelSerializer):
     """A social consideration. For ``clause_heures``: the calibration inputs (absent or null: the lot's amount,
     the sector table, the guichet's defaults) and its read-only outputs; ``heures_dues`` is a JSON integer
     (whole hours), ``heures_dues_brutes`` a decimal string (hundredths)."""
 
     lot = TenantPrimaryKeyField(Lot)
     marche = serializers.IntegerField(source="lot.marche_id", read_only=True)
-    pact = PactSerializer(source="*", required=False)
-    tranche = TrancheSerializer(source="*", required=False)
+    pact = PactSerializer(source="*", required=False, allow_null=True)
+    tranche = TrancheSerializer(source="*", required=False, allow_null=True)
     indicateurs = IndicateurSerializer(many=True, required=False)
     heures_dues = HeuresEntieresField(read_only=True, allow_null=True)
     heures_dues_brutes = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True, allow_null=True)
@@ -247,7 +248,7 @@ class ConsiderationSerializer(serializers.ModelSerializer):
         return FICHES[consideration.type].decp
 
 
-class AvenantSerializer(serializers.ModelSerializer):
+class AvenantSerializer(ModelSerializer):
     consideration = TenantPrimaryKeyField(Consideration)
     heures_dues = HeuresEntieresField(min_value=0)
 
@@ -257,7 +258,7 @@ class AvenantSerializer(serializers.ModelSerializer):
         read_only_fields = ["cree_le"]
 
 
-class AttributionSerializer(serializers.ModelSerializer):
+class AttributionSerializer(ModelSerializer):
     lot = TenantPrimaryKeyField(Lot)
     entreprise = TenantPrimaryKeyField(Entreprise)
     entreprise_nom = serializers.CharField(source="entreprise.raison_sociale", read_only=True)

@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from acheteurs.filters import filtre_acheteur
 from guichet.enums import Secteur, TypeConsideration
-from guichet.filters import filtre_oui_non, filtre_recherche
+from guichet.filters import filtre_annee, filtre_oui_non, filtre_recherche
 
 from .enums import ModeCalcul, RoleAttribution, StatutClimat, StatutMarche, TypeContrat
 from .models import Attribution, AvenantHeures, Consideration, Lot, Marche, Operation
@@ -27,7 +27,7 @@ class MarcheFilter(django_filters.FilterSet):
     q = filtre_recherche("Référence, objet ou acheteur.")
     acheteur = filtre_acheteur()
     statut = django_filters.ChoiceFilter(label="Statut", choices=StatutMarche.choices, empty_label="Tous")
-    annee = django_filters.NumberFilter(label="Année", field_name="annee", help_text="De notification.")
+    annee = filtre_annee(field_name="annee", help_text="De notification.")
     secteur = django_filters.ChoiceFilter(
         label="Secteur", choices=Secteur.choices, method="avec_secteur", empty_label="Tous"
     )

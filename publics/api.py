@@ -2,13 +2,16 @@
 ``contrats/``, ``sorties/`` and ``acces-donnees/`` (the access log, admins). Who reads what is decided by the
 selectors (see ``publics.selectors``): a company member reads its contracts and its employees' names only."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from entreprises.models import Entreprise
-from guichet.api.fields import FichierPriveField, TenantPrimaryKeyField
+from guichet.api.fields import DateField, FichierPriveField, TenantPrimaryKeyField
+from guichet.api.schema import TYPES_DOCUMENTS, telechargement
+from guichet.api.serializers import ModelSerializer
 from guichet.api.views import GuichetAPIMixin, ServiceViewSetMixin
 from guichet.fichiers import fichier_prive
 from marches.models import Lot
@@ -44,13 +47,13 @@ from .models import (
 # --- Prescribers ---------------------------------------------------------------------------------------
 
 
-class ContactPrescripteurSerializer(serializers.ModelSerializer):
+class ContactPrescripteurSerializer(ModelSerializer):
     class Meta:
         model = ContactPrescripteur
         fields = ["id", *(c for c in CHAMPS_CONTACT_PRESCRIPTEUR if c != "prescripteur")]
 
 
-class PrescripteurSerializer(serializers.ModelSerializer):
+class PrescripteurSerializer(ModelSerializer):
     contacts = ContactPrescripteurSerializer(many=True, read_only=True)
 
     class Meta:
@@ -82,7 +85,7 @@ class PrescripteurViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelVi
 # --- Beneficiaries -------------------------------------------------------------------------------------
 
 
-class BeneficiaireSerializer(serializers.ModelSerializer):
+class BeneficiaireSerializer(ModelSerializer):
     prescripteur_organisme = TenantPrimaryKeyField(Prescripteur, required=False, allow_null=True)
     doublon = serializers.BooleanField(read_only=True, help_text="Une autre personne a les mêmes nom, prénom et date.")
     eligible = serializers.BooleanField(read_only=True, help_text="Une éligibilité validée couvre aujourd'hui.")
@@ -96,7 +99,7 @@ class BeneficiaireSerializer(serializers.ModelSerializer):
         return beneficiaire.anonymise_le is not None
 
 
-class EmployeSerializer(serializers.ModelSerializer):
+class EmployeSerializer(ModelSerializer):
     """What a company member reads of its own employees: their names (api.md's table), nothing else."""
 
     class Meta:
@@ -108,6 +111,27 @@ class FusionSerializer(serializers.Serializer):
     doublon = TenantPrimaryKeyField(Beneficiaire, help_text="La personne fusionnée dans celle-ci, puis supprimée.")
 
 
+class PersonneSerializer(serializers.Serializer):
+    """For the schema only: a person as the member reads it, in full (admins, facilitators) or by name only (a
+    company member, its own employees)."""
+
+
+class PersonneSchema(OpenApiSerializerExtension):
+    target_class = PersonneSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        # anyOf, not oneOf: a person in full also carries the fields of a name-only one.
+        return {
+            "anyOf": [
+                auto_schema.resolve_serializer(serializer, direction).ref
+                for serializer in (BeneficiaireSerializer, EmployeSerializer)
+            ]
+        }
+
+
+@extend_schema_view(
+    list=extend_schema(responses=PersonneSerializer), retrieve=extend_schema(responses=PersonneSerializer)
+)
 class BeneficiaireViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelViewSet):
     """People followed by the guichet (admins and facilitators); a company member lists its own employees, names
     only. ``doublon`` flags a possible duplicate; ``POST <id>/fusionner/ {"doublon": id}`` merges it into this one;
@@ -167,13 +191,15 @@ class BeneficiaireViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelVi
 # --- Eligibility ---------------------------------------------------------------------------------------
 
 
-class EligibiliteSerializer(serializers.ModelSerializer):
+class EligibiliteSerializer(ModelSerializer):
     beneficiaire = TenantPrimaryKeyField(Beneficiaire)
     criteres = serializers.ListField(child=serializers.ChoiceField(choices=Critere.choices), required=False)
     justificatif = FichierPriveField("api:eligibilite-justificatif")
     valide = serializers.BooleanField(read_only=True)
-    valide_par = serializers.EmailField(source="valide_par.email", default=None, read_only=True)
-    version_criteres = serializers.IntegerField(source="revision_criteres.numero", default=None, read_only=True)
+    valide_par = serializers.EmailField(source="valide_par.email", default=None, read_only=True, allow_null=True)
+    version_criteres = serializers.IntegerField(
+        source="revision_criteres.numero", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Eligibilite
@@ -197,8 +223,8 @@ class EligibiliteSerializer(serializers.ModelSerializer):
 
 
 class ValidationEligibiliteSerializer(serializers.Serializer):
-    date_validation = serializers.DateField(required=False)
-    valide_jusqu_au = serializers.DateField(required=False)
+    date_validation = DateField(required=False)
+    valide_jusqu_au = DateField(required=False)
 
 
 class EligibiliteViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelViewSet):
@@ -246,7 +272,7 @@ class EligibiliteViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelVie
         services.eligibilite_valider(eligibilite=eligibilite, acting_user=request.user, **serializer.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses=telechargement(*TYPES_DOCUMENTS))
     @action(detail=True, methods=["get"])
     def justificatif(self, request, guichet_slug, pk):
         (eligibilite,) = self._lues([self.get_object()])
@@ -256,7 +282,7 @@ class EligibiliteViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelVie
 # --- Positionings, contracts, outcomes ----------------------------------------------------------------------
 
 
-class PositionnementSerializer(serializers.ModelSerializer):
+class PositionnementSerializer(ModelSerializer):
     beneficiaire = TenantPrimaryKeyField(Beneficiaire)
     entreprise = TenantPrimaryKeyField(Entreprise)
     lot = TenantPrimaryKeyField(Lot, required=False, allow_null=True)
@@ -271,13 +297,13 @@ class EmbaucheSerializer(serializers.Serializer):
     modalite = serializers.ChoiceField(choices=Modalite.choices, default=Modalite.EMBAUCHE_DIRECTE)
     type_contrat = serializers.ChoiceField(choices=TypeContrat.choices)
     structure = TenantPrimaryKeyField(Entreprise, required=False, allow_null=True)
-    date_debut = serializers.DateField()
-    date_fin = serializers.DateField(required=False, allow_null=True)
+    date_debut = DateField()
+    date_fin = DateField(required=False, allow_null=True)
     lot = TenantPrimaryKeyField(Lot, required=False, allow_null=True)
     poste = serializers.CharField(required=False, allow_blank=True)
 
 
-class ContratSerializer(serializers.ModelSerializer):
+class ContratSerializer(ModelSerializer):
     beneficiaire = TenantPrimaryKeyField(Beneficiaire)
     beneficiaire_nom = serializers.CharField(source="beneficiaire.__str__", read_only=True)
     entreprise = TenantPrimaryKeyField(Entreprise)
@@ -346,7 +372,7 @@ class ContratViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelViewSet
         services.contrat_delete(contrat=contrat, **kwargs)
 
 
-class SortieSerializer(serializers.ModelSerializer):
+class SortieSerializer(ModelSerializer):
     contrat = TenantPrimaryKeyField(Contrat)
 
     class Meta:
@@ -376,8 +402,8 @@ class SortieViewSet(ServiceViewSetMixin, GuichetAPIMixin, viewsets.ModelViewSet)
         services.sortie_delete(sortie=sortie, **kwargs)
 
 
-class AccesSerializer(serializers.ModelSerializer):
-    utilisateur = serializers.EmailField(source="utilisateur.email", default=None, read_only=True)
+class AccesSerializer(ModelSerializer):
+    utilisateur = serializers.EmailField(source="utilisateur.email", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = AccesDonnees

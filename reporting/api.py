@@ -4,7 +4,7 @@ asked for with a POST (202 with the task) and downloaded once produced."""
 
 from dataclasses import asdict
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -13,6 +13,8 @@ from rest_framework.views import APIView
 from acheteurs.models import Acheteur
 from entreprises.models import Entreprise
 from guichet.api.fields import FichierPriveField, HeuresEntieresField, TenantPrimaryKeyField
+from guichet.api.schema import TYPE_CSV, TYPE_PDF, TYPE_XLSX, TYPE_ZIP, telechargement
+from guichet.api.serializers import ModelSerializer
 from guichet.api.views import GuichetAPIMixin
 from guichet.fichiers import fichier_prive
 from marches.models import Lot, Marche
@@ -73,14 +75,14 @@ class IndicateursView(GuichetAPIMixin, APIView):
 # --- Bilans and exports ------------------------------------------------------------------------------------------
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(ModelSerializer):
     """What every produced document shows: its state (``en_attente``, ``en_cours``, ``termine``, ``echec``, that
     of its task) and its ``fichier`` (the download URL, ``null`` until produced)."""
 
     statut = serializers.CharField(read_only=True)
     progression = serializers.IntegerField(read_only=True)
-    demandeur = serializers.EmailField(source="demandeur.email", default=None, read_only=True)
-    erreur = serializers.CharField(source="tache.erreur", default=None, read_only=True)
+    demandeur = serializers.EmailField(source="demandeur.email", default=None, read_only=True, allow_null=True)
+    erreur = serializers.CharField(source="tache.erreur", default=None, read_only=True, allow_null=True)
 
 
 CHAMPS_DOCUMENT = ["annee", "statut", "progression", "erreur", "fichier", "tache", "demandeur", "cree_le", "genere_le"]
@@ -136,13 +138,13 @@ class DocumentViewSet(GuichetAPIMixin, mixins.ListModelMixin, mixins.RetrieveMod
         demande.is_valid(raise_exception=True)
         return document_lance(self.demander(**demande.validated_data))
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"])
     def telecharger(self, request, guichet_slug, pk):
         return fichier_prive(self.get_object().fichier)
 
 
 @extend_schema(request=BilanDemandeSerializer, responses={202: DocumentLanceSerializer}, methods=["POST"])
+@extend_schema_view(telecharger=extend_schema(responses=telechargement(TYPE_PDF)))
 class BilanViewSet(DocumentViewSet):
     """``bilans/``: a facilitator asks for them; a ``lecteur`` reads the copil bilans, a buyer member its own
     buyer's and its marchés', a company member its attestations (others answer 404). ``<id>/regenerer/`` (POST)
@@ -181,6 +183,8 @@ class ExportDemandeSerializer(serializers.Serializer):
 
 
 @extend_schema(request=ExportDemandeSerializer, responses={202: DocumentLanceSerializer}, methods=["POST"])
+# A multi-sheet export in CSV is a zip of one CSV per sheet.
+@extend_schema_view(telecharger=extend_schema(responses=telechargement(TYPE_XLSX, TYPE_CSV, TYPE_ZIP)))
 class ExportViewSet(DocumentViewSet):
     """``exports/`` (admins and facilitators): restitution annuelle, consolidation nationale, DECP, in XLSX or CSV
     (a multi-sheet export in CSV is a zip). Columns: ``docs/exports.md``."""

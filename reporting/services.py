@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image
 
 from guichet.audit import audit
 from guichet.fichiers import supprimer_apres_commit
@@ -33,6 +34,7 @@ OBJET_MANQUANT = {
     "lot": "Choisissez le lot.",
 }
 LOGO_TAILLE_MAX_KO = 1024
+LOGO_COTE_MAX_PX = 4000
 # The first bytes of the two formats a logo may have (WeasyPrint draws both; no SVG: it could fetch URLs).
 SIGNATURES_LOGO = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
 
@@ -152,6 +154,24 @@ def _verifier_logo(logo):
     logo.seek(0)
     if not any(debut.startswith(signature) for signature in SIGNATURES_LOGO):
         raise ValidationError({"logo": "Le logo doit être une image PNG ou JPEG."})
+    # The right first bytes are not an image: WeasyPrint decodes the logo of every bilan, so a damaged file, or a
+    # small one that decodes into billions of pixels, is refused here (reading the header and the chunks' checksums,
+    # never the pixels).
+    try:
+        with Image.open(logo) as image:
+            largeur, hauteur = image.size
+            image.verify()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as erreur:
+        raise ValidationError({"logo": "Ce fichier n'est pas une image PNG ou JPEG lisible."}) from erreur
+    finally:
+        logo.seek(0)
+    if max(largeur, hauteur) > LOGO_COTE_MAX_PX:
+        raise ValidationError(
+            {
+                "logo": f"Le logo mesure {largeur} × {hauteur} pixels : réduisez-le à {LOGO_COTE_MAX_PX} pixels "
+                "de côté au plus."
+            }
+        )
 
 
 @transaction.atomic

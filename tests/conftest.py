@@ -274,3 +274,13 @@ def celery_eager_off():
     app.conf.task_always_eager = False
     yield
     app.conf.task_always_eager = True
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The figures recorded by the tests (``tests/chiffres.py``), after the usual summary."""
+    from .chiffres import CHIFFRES
+
+    if CHIFFRES:
+        terminalreporter.section("Chiffres de fiabilité")
+        for ligne in CHIFFRES.values():
+            terminalreporter.write_line(ligne)

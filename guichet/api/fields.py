@@ -3,6 +3,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..dates import DATE_MAX, DATE_MIN, HORS_PLAGE
+
 
 class TenantPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     """A foreign key to a tenant model, looked up inside the request's guichet scope.
@@ -53,3 +55,17 @@ class HeuresEntieresField(serializers.DecimalField):
 
     def to_representation(self, value):
         return None if value is None else int(value)
+
+
+class DateField(serializers.DateField):
+    """A date of the API: ISO 8601 (``AAAA-MM-JJ``), from 1900 to 2199 (``guichet.dates.DATE_MIN``, ``DATE_MAX``).
+    Every model date of a ``ModelSerializer``
+    (``guichet.api.serializers.ModelSerializer``) is one."""
+
+    default_error_messages = {"hors_plage": HORS_PLAGE}
+
+    def to_internal_value(self, value):
+        jour = super().to_internal_value(value)
+        if not DATE_MIN <= jour <= DATE_MAX:
+            self.fail("hors_plage")
+        return jour

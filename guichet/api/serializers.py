@@ -1,3 +1,4 @@
+from django.db import models
 from rest_framework import serializers
 
 from acheteurs.models import Acheteur
@@ -5,7 +6,13 @@ from entreprises.models import Entreprise
 
 from ..enums import Role
 from ..models import PARAMETRES_MODIFIABLES, JournalAudit, Membre, Parametres, Tache
-from .fields import FichierPriveField, TenantPrimaryKeyField
+from .fields import DateField, FichierPriveField, TenantPrimaryKeyField
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """The base of the API's model serializers: model dates are read with the API's ``DateField`` (1900 to 2199)."""
+
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, models.DateField: DateField}
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -26,7 +33,7 @@ class TokenSerializer(serializers.Serializer):
 class SeuilsEuropeensSerializer(serializers.Serializer):
     """One dated set of EU thresholds (Loi Climat, CCP L2112-2-1), in euros HT."""
 
-    date_effet = serializers.DateField()
+    date_effet = DateField()
     fournitures_services_etat = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=1)
     fournitures_services = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=1)
     travaux = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=1)
@@ -35,7 +42,7 @@ class SeuilsEuropeensSerializer(serializers.Serializer):
         return {cle: str(valeur) for cle, valeur in data.items()}  # stored as JSON: strings, never floats
 
 
-class ParametresSerializer(serializers.ModelSerializer):
+class ParametresSerializer(ModelSerializer):
     taux_main_oeuvre = serializers.DictField(
         child=serializers.DecimalField(max_digits=5, decimal_places=4, min_value=0, max_value=1)
     )
@@ -50,7 +57,7 @@ class ParametresSerializer(serializers.ModelSerializer):
         return {secteur: str(rate) for secteur, rate in table.items()}
 
 
-class MembreSerializer(serializers.ModelSerializer):
+class MembreSerializer(ModelSerializer):
     email = serializers.EmailField(source="utilisateur.email")
     nom = serializers.CharField(source="utilisateur.get_full_name", read_only=True)
     acheteur = TenantPrimaryKeyField(Acheteur, required=False, allow_null=True)
@@ -76,7 +83,7 @@ class MembreSerializer(serializers.ModelSerializer):
         return data
 
 
-class TacheSerializer(serializers.ModelSerializer):
+class TacheSerializer(ModelSerializer):
     fichier = FichierPriveField("api:tache-telecharger", read_only=True)
 
     class Meta:
@@ -84,8 +91,8 @@ class TacheSerializer(serializers.ModelSerializer):
         fields = ["id", "type", "libelle", "etat", "progression", "resultat", "erreur", "fichier", "cree_le"]
 
 
-class JournalSerializer(serializers.ModelSerializer):
-    acteur = serializers.EmailField(source="acteur.email", default=None, read_only=True)
+class JournalSerializer(ModelSerializer):
+    acteur = serializers.EmailField(source="acteur.email", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = JournalAudit

@@ -11,6 +11,7 @@ from .. import deux_facteurs, selectors, services
 from ..fichiers import fichier_prive
 from ..throttle import ConnexionBloquee, authentifier, verifier_code
 from .permissions import GuichetPermission
+from .schema import TYPE_CSV, telechargement
 from .serializers import (
     JournalSerializer,
     MembreSerializer,
@@ -85,6 +86,14 @@ class ServiceViewSetMixin:
     """
 
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def update(self, request, *args, **kwargs):
+        """Validated partially for a PATCH, answered in full as a GET: a partial serializer would also leave out of
+        its answer the fields read from their default (``valide_par`` while nobody validated)."""
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=kwargs.pop("partial", False))
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        return Response(self.get_serializer(serializer.instance).data)
 
     def perform_create(self, serializer):
         objet = self.creer(guichet=self.guichet, acting_user=self.request.user, **serializer.validated_data)
@@ -171,7 +180,7 @@ class TacheViewSet(GuichetAPIMixin, mixins.RetrieveModelMixin, viewsets.GenericV
     def tenant_queryset(self):
         return selectors.taches_visible(guichet=self.guichet, membre=self.membre)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses=telechargement(TYPE_CSV))
     @action(detail=True, methods=["get"])
     def telecharger(self, request, guichet_slug, pk):
         return fichier_prive(self.get_object().fichier)

@@ -95,13 +95,13 @@ def test_an_event_with_its_buyers_and_documents_through_the_api(guichet_a):
     assert sorted(evenement["acheteurs"]) == sorted([un.pk, deux.pk]) and evenement["documents"] == []
     response = client.post(
         url("api:evenement-documents", guichet_a, pk=evenement["id"]),
-        {"fichier": pdf("cr.pdf", b"cr"), "titre": "Compte rendu"},
+        {"fichier": pdf("cr.pdf", b"%PDF-1.4 cr"), "titre": "Compte rendu"},
         format="multipart",
     )
     assert response.status_code == 201, response.json()
     document = response.json()
     assert document["titre"] == "Compte rendu" and document["nom_fichier"] == "cr.pdf"
-    assert b"".join(client.get(document["fichier"]).streaming_content) == b"cr"
+    assert b"".join(client.get(document["fichier"]).streaming_content) == b"%PDF-1.4 cr"
     assert client.get(url("api:evenement-list", guichet_a), {"acheteur": un.pk}).json()["count"] == 1
     assert client.get(url("api:evenement-list", guichet_a), {"type": "club_acheteurs"}).json()["count"] == 0
     assert client.get(url("api:evenement-list", guichet_a), {"annee": 2026}).json()["count"] == 1

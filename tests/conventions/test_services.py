@@ -121,9 +121,11 @@ def test_replacing_or_removing_the_document_deletes_the_former_file_after_commit
         convention = creer(guichet_a, document=pdf())
         premier = convention.document.name
         with django_capture_on_commit_callbacks(execute=True):
-            services.convention_update(convention=convention, acting_user=None, document=pdf("avenant.pdf", b"v2"))
+            services.convention_update(
+                convention=convention, acting_user=None, document=pdf("avenant.pdf", b"%PDF-1.4 v2")
+            )
         second = convention.document.name
-        assert not default_storage.exists(premier) and default_storage.open(second).read() == b"v2"
+        assert not default_storage.exists(premier) and default_storage.open(second).read() == b"%PDF-1.4 v2"
         with django_capture_on_commit_callbacks(execute=True):
             services.convention_update(convention=convention, acting_user=None, document=None)
         assert not default_storage.exists(second) and not Convention.objects.get().document
