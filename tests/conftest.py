@@ -55,27 +55,6 @@ def peupler(slug, nom):
     return territoire
 
 
-def pytest_terminal_summary(terminalreporter):
-    """The figures of the run: the permission matrix's count of cases (tests/test_permission_matrix.py) when it
-    ran, and what tests recorded with ``record_property("chiffre", …)`` (the backup's tables and rows)."""
-    marque = "test_permission_matrix.py::test_permission_matrix["
-    rapports = [
-        report
-        for etat in ("passed", "failed")
-        for report in terminalreporter.stats.get(etat, [])
-        if report.when == "call"
-    ]
-    ids = [report.nodeid.split("[", 1)[1][:-1] for report in rapports if marque in report.nodeid]
-    if ids:
-        from .test_permission_matrix import resume
-
-        terminalreporter.write_line(resume(ids))
-    for report in rapports:
-        for nom, valeur in report.user_properties:
-            if nom == "chiffre":
-                terminalreporter.write_line(valeur)
-
-
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """The suite connects as the owner of the tables (DATABASE_OWNER_URL, when there is one): it creates the test
@@ -277,9 +256,21 @@ def celery_eager_off():
 
 
 def pytest_terminal_summary(terminalreporter):
-    """The figures recorded by the tests (``tests/chiffres.py``), after the usual summary."""
+    """The figures of the run, after the usual summary: the permission matrix's count of cases
+    (tests/test_permission_matrix.py) when it ran, and those the tests recorded (``tests/chiffres.py``)."""
     from .chiffres import CHIFFRES
 
+    marque = "test_permission_matrix.py::test_permission_matrix["
+    ids = [
+        report.nodeid.split("[", 1)[1][:-1]
+        for etat in ("passed", "failed")
+        for report in terminalreporter.stats.get(etat, [])
+        if report.when == "call" and marque in report.nodeid
+    ]
+    if ids:
+        from .test_permission_matrix import resume
+
+        CHIFFRES["matrice"] = resume(ids)
     if CHIFFRES:
         terminalreporter.section("Chiffres de fiabilité")
         for ligne in CHIFFRES.values():

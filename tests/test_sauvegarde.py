@@ -15,6 +15,7 @@ from django.db import connection
 from guichet import deux_facteurs
 from guichet.enums import Role
 
+from .chiffres import publier
 from .conftest import ROOT, peupler
 from .deux_facteurs import activer
 from .factories import (
@@ -83,7 +84,7 @@ def _script(*args, url):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_dump_restored_into_a_new_database_has_the_same_rows(tmp_path, record_property):
+def test_a_dump_restored_into_a_new_database_has_the_same_rows(tmp_path):
     serveur = _outils_a_la_version_du_serveur()
     a, b = peupler("guichet-a", "Guichet A"), peupler("guichet-b", "Guichet B")
     for territoire in (a, b):
@@ -132,8 +133,8 @@ def test_a_dump_restored_into_a_new_database_has_the_same_rows(tmp_path, record_
         with psycopg.connect(_url(origine), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{nouvelle}" WITH (FORCE)')
     remplies = sum(1 for n in lignes.values() if n)
-    record_property(
-        "chiffre",
+    publier(
+        "sauvegarde",
         f"Sauvegarde : pg_dump/pg_restore {serveur}, {len(lignes)} tables ({remplies} non vides), "
         f"{sum(lignes.values())} lignes restaurées à l'identique, {len(sequences)} séquences",
     )

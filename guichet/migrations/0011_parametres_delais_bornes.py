@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('guichet', '0006_parametres_logo'),
+        ('guichet', '0010_fonctions_des_adhesions'),
     ]
 
     operations = [
