@@ -30,6 +30,14 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 
+def outil_manquant(message):
+    """A system tool a test needs is missing: skipped on a developer's machine, a failure in CI (``.ci/run``
+    installs every tool, so there its absence is a broken setup, not a reason to test less)."""
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 @dataclass
 class Territoire:
     guichet: object

@@ -16,7 +16,7 @@ from guichet import deux_facteurs
 from guichet.enums import Role
 
 from .chiffres import publier
-from .conftest import ROOT, peupler
+from .conftest import ROOT, outil_manquant, peupler
 from .deux_facteurs import activer
 from .factories import (
     AchatPrevuFactory,
@@ -51,10 +51,7 @@ def _outils_a_la_version_du_serveur():
             sortie = subprocess.run([chemin, "--version"], capture_output=True, text=True, check=True).stdout
             if int(re.search(r"\(PostgreSQL\) (\d+)", sortie).group(1)) >= serveur:
                 return serveur
-    message = f"pg_dump {serveur} introuvable : paquet Debian postgresql-client-{serveur} (.ci/run l'installe)."
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
+    outil_manquant(f"pg_dump {serveur} introuvable : paquet Debian postgresql-client-{serveur} (.ci/run l'installe).")
 
 
 def _comptes(url):

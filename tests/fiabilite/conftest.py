@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from ..conftest import ROOT
+from ..conftest import ROOT, outil_manquant
 
 
 def _binaire_redis():
@@ -65,7 +65,7 @@ class RedisPrive:
 def redis_prive(tmp_path):
     binaire = _binaire_redis()
     if binaire is None:
-        pytest.skip("redis-server introuvable (paquet Debian redis-server, ou `make services`).")
+        outil_manquant("redis-server introuvable (paquet Debian redis-server, ou `make services`).")
     serveur = RedisPrive(binaire, Path(tmp_path))
     serveur.demarrer()
     yield serveur

@@ -17,6 +17,7 @@ from reporting import bilans
 from reporting.models import Bilan, Export
 
 from ..clients import connecte, url
+from ..conftest import outil_manquant
 from ..factories import AttributionFactory, BilanFactory, EvenementFactory, SuiviLotFactory
 from .jeux import territoire_calcule
 
@@ -98,9 +99,7 @@ def test_the_logo_goes_on_the_cover(client, guichet_a, django_capture_on_commit_
 def test_the_first_pages_of_each_bilan_render_to_png(guichet_a):
     """Look at them in ``artifacts/bilans/`` (CI keeps them). Needs ``pdftoppm`` (Debian ``poppler-utils``)."""
     if shutil.which("pdftoppm") is None:
-        if os.environ.get("CI"):
-            pytest.fail("pdftoppm manque : installez poppler-utils (.ci/run le fait).")
-        pytest.skip("pdftoppm manque (paquet Debian poppler-utils).")
+        outil_manquant("pdftoppm manque : paquet Debian poppler-utils (.ci/run l'installe).")
     t = territoire_calcule(guichet_a)
     g = guichet_a.guichet
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
