@@ -19,36 +19,17 @@ import io
 import os
 import random
 import statistics
-import sys
 import time
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
+
+import donnees  # bench/donnees.py, beside this script
 
 DATABASE_URL = os.environ.get("BENCH_BILANS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/clauses_bench_bilans")
 SLUG = "bench-bilan-grand"
 ANNEE = 2026
 TAILLE = {"acheteurs": 60, "entreprises": 400, "marches": 600, "lots": 1000, "personnes": 1500, "contrats": 5000}
 LIGNES = 40_000
-
-
-def preparer_django():
-    """Django on the bench database (created and migrated when missing): never the development database."""
-    import psycopg
-
-    os.environ["DATABASE_URL"] = DATABASE_URL
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guichet.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    base, nom = DATABASE_URL.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as connexion:
-        if not connexion.execute("SELECT 1 FROM pg_database WHERE datname = %s", [nom]).fetchone():
-            connexion.execute(f'CREATE DATABASE "{nom}"')
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def generer():
@@ -282,5 +263,5 @@ if __name__ == "__main__":
     arguments = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     arguments.add_argument("--repetitions", type=int, default=5)
     options = arguments.parse_args()
-    preparer_django()
+    donnees.preparer_django(DATABASE_URL)
     mesurer(generer(), options.repetitions)

@@ -29,14 +29,14 @@ from pathlib import Path
 BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/clauses_bench")
 
 
-def preparer_django():
-    """Django on the bench database (created and migrated when missing): never the development database."""
+def preparer_django(url=BENCH_DATABASE_URL):
+    """Django on a bench database, ``url`` (created and migrated when missing): never the development database."""
     import psycopg
 
-    os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
+    os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guichet.settings")
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    base, nom = BENCH_DATABASE_URL.rsplit("/", 1)
+    base, nom = url.rsplit("/", 1)
     with psycopg.connect(f"{base}/postgres", autocommit=True) as connexion:
         if not connexion.execute("SELECT 1 FROM pg_database WHERE datname = %s", [nom]).fetchone():
             connexion.execute(f'CREATE DATABASE "{nom}"')
