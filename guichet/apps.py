@@ -21,3 +21,10 @@ class GuichetConfig(AppConfig):
         # after every migrate (and flush), the owner puts the policies on every table with a guichet_id.
         connection_created.connect(rls.installer, dispatch_uid="guichet.rls.installer")
         post_migrate.connect(rls.apres_migration, sender=self, dispatch_uid="guichet.rls.apres_migration")
+
+        from . import versions
+
+        # The data's version (guichet/versions.py): triggers on every table of a guichet's rows, after every migrate.
+        post_migrate.connect(
+            versions.installer_declencheurs, sender=self, dispatch_uid="guichet.versions.installer_declencheurs"
+        )

@@ -16,11 +16,9 @@ recovery codes and the admins' reset. The one place for these rules (SECURITY.md
   keeps them readable); shown only during enrolment, never again.
 """
 
-import base64
 import logging
 import time
 
-from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, login, logout
 from django.core.exceptions import ValidationError
@@ -29,11 +27,11 @@ from django.db import transaction
 from django.db.models.expressions import RawSQL
 from django.shortcuts import redirect, resolve_url
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from rest_framework.authtoken.models import Token
 
 from . import totp
 from .audit import audit
+from .chiffrement import fernet
 from .enums import Role
 from .models import CodeSecours, DeuxFacteurs, Guichet, Utilisateur
 
@@ -55,11 +53,7 @@ MESSAGE_CODE_INCORRECT = "Code incorrect ou expiré. Saisissez le code affiché 
 
 
 def _fernet():
-    def cle(secret_key):
-        derivee = salted_hmac("guichet.deux_facteurs", "secret-totp", secret=secret_key, algorithm="sha256").digest()
-        return Fernet(base64.urlsafe_b64encode(derivee))
-
-    return MultiFernet([cle(k) for k in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]])
+    return fernet("guichet.deux_facteurs", "secret-totp")
 
 
 def chiffrer(secret: str) -> str:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from .enums import (
@@ -549,6 +550,24 @@ class AccesTousGuichets(models.Model):
 
     def __str__(self):
         return f"{self.get_mode_display()} : {self.motif}"
+
+
+class Ecriture(models.Model):
+    """One statement that wrote a guichet's data (``guichet_id``; NULL: it may concern every guichet), noted by the
+    database's own triggers on every table that holds a guichet's rows (``guichet.versions``): the data's version,
+    which keys what is kept in the cache. Written and read only through the database functions of migration 0012
+    (the application role never names this table); compacted each night to the latest row of each guichet."""
+
+    guichet_id = models.BigIntegerField(null=True, editable=False)  # no foreign key: noting takes no lock
+    le = models.DateTimeField(db_default=Now(), editable=False)
+
+    class Meta:
+        verbose_name = "écriture"
+        # The version is read from this index alone (count, sum and latest date of one guichet's rows).
+        indexes = [models.Index(fields=["guichet_id", "id"], include=["le"], name="ecriture_guichet")]
+
+    def __str__(self):
+        return f"Écriture {self.pk} du guichet {self.guichet_id or 'tous'}"
 
 
 class ContactBase(TenantModel):

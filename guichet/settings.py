@@ -312,6 +312,8 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", ENV == "test")
 CELERY_TASK_EAGER_PROPAGATES = ENV == "test"
 CELERY_BEAT_SCHEDULE = {
     "purger-taches": {"task": "guichet.tasks.taches_purger", "schedule": crontab(hour=3, minute=15)},
+    # The table of writes behind the data's versions (guichet/versions.py) shrinks to one row per guichet.
+    "compacter-ecritures": {"task": "guichet.tasks.ecritures_compacter", "schedule": crontab(hour=3, minute=45)},
     # The tasks kept while Redis was down leave as soon as it is back (guichet.services.taches_relancer).
     "relancer-taches": {"task": "guichet.tasks.taches_relancer", "schedule": 60.0},
     # Tacit renewals, then warnings of conventions nearing their end (before the facilitators' day).
@@ -334,6 +336,9 @@ CELERY_BEAT_SCHEDULE = {
 DECOMPTE_ATTENTE_VERROU = float(env("DECOMPTE_ATTENTE_VERROU", "60"))
 # Finished task records (and their files) are kept this many days.
 TACHES_CONSERVATION_JOURS = int(env("TACHES_CONSERVATION_JOURS", "30"))
+# Answers of the pages and API lists that only read, kept while the guichet's data do not change (guichet/versions.py),
+# at most this many seconds; 0: none kept.
+PAGES_CACHE_SECONDES = int(env("PAGES_CACHE_SECONDES", "600"))
 
 if ENV == "test":
     # A queue of its own, so the test that starts a real worker never meets a developer's worker.

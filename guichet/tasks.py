@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from . import versions
 from .celery import GuichetTask, app
 from .csv_safe import cellule_csv
 from .models import Guichet, Tache
@@ -50,6 +51,12 @@ def journal_exporter(self, guichet_id):
         nom = f"journal-{guichet.slug}-{timezone.localdate():%Y%m%d}.csv"
         tache.fichier.save(nom, ContentFile(buffer.getvalue().encode("utf-8")), save=True)
     return {"lignes": total}
+
+
+@app.task
+def ecritures_compacter():
+    """Nightly: the table of writes keeps the latest row of each guichet (guichet/versions.py)."""
+    return versions.compacter()
 
 
 @app.task

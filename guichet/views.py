@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views import View, defaults
 from django.views.generic import TemplateView
 
-from . import deux_facteurs, selectors, services, totp
+from . import deux_facteurs, selectors, services, totp, versions
 from .fichiers import fichier_prive
 from .forms import CodeForm, ConnexionForm, InvitationForm, MembreForm, ParametresForm
 from .middleware import _is_api as is_api  # the one test of "is this the API", kept in the middleware
@@ -50,7 +50,16 @@ class GuichetMixin:
         return reverse(name, kwargs={"guichet_slug": self.guichet.slug, **kwargs})
 
 
-class ListeView(GuichetMixin, TemplateView):
+class EnCacheMixin:
+    """A page that only reads: its answer kept for the next identical visit while the guichet's data do not change
+    (guichet/versions.py), after the permission check of ``GuichetMixin``."""
+
+    def get(self, request, *args, **kwargs):
+        parent = super().get
+        return versions.servir(request, lambda: parent(request, *args, **kwargs), variante=versions.cle_page(request))
+
+
+class ListeView(EnCacheMixin, GuichetMixin, TemplateView):
     """A filtered, paginated list. The filters are a django-filter FilterSet shared with the API; htmx asks
     for the results only (``template_resultats``) while the user types or picks a filter."""
 

@@ -53,6 +53,7 @@ class IndicateursView(GuichetAPIMixin, APIView):
     permission_view = "indicateurs.view"
     permission_change = "indicateurs.view"
     http_method_names = ["get", "head", "options"]
+    actions_en_cache = ("get",)
 
     @extend_schema(
         parameters=[

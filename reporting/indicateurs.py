@@ -18,11 +18,10 @@ Définitions (celles que lisent les pages, l'API et les bilans) :
 * **marchés notifiés**, **avec considération sociale** et leur **part** (PNAD) : ``marches.selectors.pnad``.
 
 Mémoire : chaque résultat est gardé dans le cache (Redis) sous une clé qui contient l'**empreinte** des données du
-guichet (:attr:`Portee.empreinte`, une requête) : la dernière entrée du journal d'audit, que chaque écriture des
-services ajoute dans sa transaction, et la date du dernier calcul des suivis de lots, que le recalcul du décompte
-réécrit. Toute écriture change donc la clé : un chiffre n'est jamais servi périmé, et les pages qui le relisent
-ne refont pas les agrégats. ``INDICATEURS_CACHE_SECONDES`` (réglage, 3 600 par défaut ; 0 : pas de cache) borne
-leur durée de vie.
+guichet (:attr:`Portee.empreinte`, une requête) : la version que la base tient à jour à chaque instruction qui écrit
+une donnée du guichet (``guichet/versions.py``). Toute écriture change donc la clé : un chiffre n'est jamais servi
+périmé, et les pages qui le relisent ne refont pas les agrégats. ``INDICATEURS_CACHE_SECONDES`` (réglage, 3 600 par
+défaut ; 0 : pas de cache) borne leur durée de vie.
 
 Petits effectifs : les répartitions de personnes montrées à qui ne lit pas les données personnelles (acheteurs,
 partenaires du comité de pilotage, bilans publics) masquent les cellules de moins de ``seuil_petits_effectifs``
@@ -56,9 +55,9 @@ from django.utils import timezone
 
 from acheteurs.models import Acheteur
 from entreprises.enums import STRUCTURES_INCLUSIVES, ModaliteDecompte, TypeStructure
-from entreprises.models import Allocation, Entreprise, SuiviLot
+from entreprises.models import Allocation, Entreprise
+from guichet import versions
 from guichet.enums import Role, Secteur, TypeConsideration
-from guichet.models import Guichet, JournalAudit
 from guichet.selectors import parametres_of
 from marches.enums import RoleAttribution
 from marches.models import Attribution, Consideration, Lot, Marche
@@ -102,24 +101,9 @@ class Portee:
 
 
 def empreinte(guichet) -> str:
-    """What changes whenever the guichet's data does (one query): its latest audit entry (every service write)
-    and its lots' progress (rewritten by each recompute of the ledger). Times, not only ids: a database emptied
-    and filled again (tests, demos) restarts its ids, never its clock."""
-    journal = JournalAudit.objects.filter(guichet=OuterRef("pk")).order_by("-cree_le", "-pk")
-    # A recompute that changes a lot's figures rewrites its row with a new ``calcule_le``; one that removes a row
-    # (a lot without hours clause any more) follows a write that is in the journal.
-    suivi = SuiviLot.objects.filter(guichet=OuterRef("pk")).order_by("-calcule_le")
-    valeurs = (
-        Guichet.objects.filter(pk=guichet.pk)
-        .annotate(
-            journal=Subquery(journal.values("pk")[:1]),
-            journal_le=Subquery(journal.values("cree_le")[:1]),
-            suivi=Subquery(suivi.values("calcule_le")[:1]),
-        )
-        .values_list("cree_le", "journal", "journal_le", "suivi")
-        .get()
-    )
-    return "-".join(str(v.timestamp() if hasattr(v, "timestamp") else v) for v in valeurs)
+    """What changes whenever the guichet's data does (one query): the version the database keeps
+    (guichet/versions.py)."""
+    return versions.version(guichet.pk)
 
 
 def memoriser(cle, lire_empreinte, calcul):

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from guichet.enums import Role
-from guichet.views import GuichetMixin
+from guichet.views import EnCacheMixin, GuichetMixin
 
 from . import graphiques, indicateurs, tableaux
 from .alertes import alertes_facilitateur, lien
@@ -21,7 +21,7 @@ GABARITS = {
 }
 
 
-class TableauDeBordView(GuichetMixin, TemplateView):
+class TableauDeBordView(EnCacheMixin, GuichetMixin, TemplateView):
     """``/<slug>/`` (``guichet_accueil``): the year's figures, filtered by year (and by buyer for the roles that
     see several), read from ``reporting.indicateurs`` like the API and the bilans."""
 

@@ -139,6 +139,14 @@ def _vider_cache():
     yield
 
 
+@pytest.fixture
+def sans_cache(settings):
+    """The indicators computed in SQL at each call, and pages computed at each request (nothing kept by
+    guichet/versions.py): to count the queries of their computation."""
+    settings.INDICATEURS_CACHE_SECONDES = 0
+    settings.PAGES_CACHE_SECONDES = 0
+
+
 @pytest.fixture(autouse=True)
 def _force_login_vaut_double_authentification(monkeypatch):
     """``client.force_login`` skips the sign-in views, code step included: in the tests only, it counts as a verified

@@ -7,7 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import deux_facteurs, selectors, services
+from .. import deux_facteurs, selectors, services, versions
 from ..fichiers import fichier_prive
 from ..throttle import ConnexionBloquee, authentifier, verifier_code
 from .permissions import GuichetPermission
@@ -59,9 +59,27 @@ class TokenView(APIView):
 
 
 class GuichetAPIMixin:
-    """Every tenant viewset: the guichet and membership come from the middleware, rights from the roles."""
+    """Every tenant viewset: the guichet and membership come from the middleware, rights from the roles.
+
+    The GET answers of ``actions_en_cache`` (the lists: they only read; an ``APIView`` names its method, ``"get"``) in
+    JSON are kept while the guichet's data do not change (guichet/versions.py), once authentication, permissions,
+    throttling and content negotiation have passed (``initial``)."""
 
     permission_classes = [GuichetPermission]
+    actions_en_cache = ("list",)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        action = getattr(self, "action", None) or request.method.lower()
+        if request.method == "GET" and action in self.actions_en_cache and request.accepted_renderer.format == "json":
+            calculer = self.get  # the handler dispatch() is about to call: answered through the cache instead
+
+            def finalisee():  # rendered here to be kept; dispatch() finalizes it again, which changes nothing
+                return self.finalize_response(request, calculer(request, *args, **kwargs), *args, **kwargs)
+
+            self.get = lambda *_args, **_kwargs: versions.servir(
+                request, finalisee, variante=("api", request.accepted_media_type)
+            )
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request guichet

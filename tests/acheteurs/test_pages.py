@@ -95,7 +95,7 @@ def test_the_buyer_page_answers_in_a_constant_number_of_queries(client, guichet_
         assert client.get(url("acheteur", guichet_a, pk=acheteur.pk)).status_code == 200
 
 
-def test_the_list_answers_in_a_constant_number_of_queries(client, guichet_a, django_assert_max_num_queries):
+def test_the_list_answers_in_a_constant_number_of_queries(client, sans_cache, guichet_a, django_assert_max_num_queries):
     connecte(client, guichet_a)
     with CaptureQueriesContext(connection) as few:
         assert client.get(url("acheteurs", guichet_a)).status_code == 200

@@ -195,7 +195,9 @@ def test_pages_with_an_id_of_another_guichet_are_404(client, deux_guichets, name
         "api:achat-prevu-list",
     ],
 )
-def test_lists_answer_in_a_constant_number_of_queries(client, guichet_a, django_assert_max_num_queries, name):
+def test_lists_answer_in_a_constant_number_of_queries(
+    client, sans_cache, guichet_a, django_assert_max_num_queries, name
+):
     def peupler(n):
         with guichet_a.scope():
             for _ in range(n):

@@ -81,7 +81,7 @@ def test_the_list_searches_and_filters_structures_inclusives(client, guichet_a):
     assert "Bâtiment du Nord" in texte(type_structure="classique")
 
 
-def test_the_list_answers_in_a_constant_number_of_queries(client, guichet_a, django_assert_max_num_queries):
+def test_the_list_answers_in_a_constant_number_of_queries(client, sans_cache, guichet_a, django_assert_max_num_queries):
     connecte(client, guichet_a)
     with CaptureQueriesContext(connection) as few:
         assert client.get(url("entreprises", guichet_a)).status_code == 200

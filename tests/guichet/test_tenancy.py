@@ -9,8 +9,10 @@ from guichet.tenancy import guichet_scope
 
 TENANT_APPS = ["guichet", "acheteurs", "conventions", "marches", "entreprises", "publics", "reporting"]
 # Account-level tables: a person signs in once for all their guichets. The journal of accesses across guichets
-# names no guichet (guichet.tenancy.pour_chaque_guichet, tous_guichets).
+# names no guichet (guichet.tenancy.pour_chaque_guichet, tous_guichets). The writes behind the data's versions are
+# noted by the database for every guichet, and read only through its functions (guichet/versions.py).
 NOT_TENANT = {
+    "guichet.ecriture",
     "guichet.utilisateur",
     "guichet.guichet",
     "guichet.deuxfacteurs",

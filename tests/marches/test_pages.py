@@ -77,7 +77,9 @@ def _un_marche_complet(territoire, n=0):
 
 
 @pytest.mark.parametrize("name", ["marches", "operations"])
-def test_lists_answer_in_a_constant_number_of_queries(client, guichet_a, name, django_assert_max_num_queries):
+def test_lists_answer_in_a_constant_number_of_queries(
+    client, sans_cache, guichet_a, name, django_assert_max_num_queries
+):
     _un_marche_complet(guichet_a)
     connecte(client, guichet_a)
     with CaptureQueriesContext(connection) as few:

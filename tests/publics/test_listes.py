@@ -50,7 +50,9 @@ def _peupler(territoire, n):
         "api:acces-donnees-list",
     ],
 )
-def test_lists_answer_in_a_constant_number_of_queries(client, guichet_a, voyage, name, django_assert_max_num_queries):
+def test_lists_answer_in_a_constant_number_of_queries(
+    client, sans_cache, guichet_a, voyage, name, django_assert_max_num_queries
+):
     voyage(date(2026, 5, 20))
     _peupler(guichet_a, 1)
     connecte(client, guichet_a, Role.ADMIN)
