@@ -27,6 +27,7 @@ import secrets
 import shutil
 import socket
 import statistics
+import string
 import subprocess
 import sys
 import time
@@ -81,6 +82,7 @@ def comptes(guichet):
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.db.models import Count
+    from django.utils.crypto import get_random_string
     from django.utils.timezone import now
     from rest_framework.authtoken.models import Token
 
@@ -121,7 +123,11 @@ def comptes(guichet):
                     defaults={"secret_chiffre": deux_facteurs.chiffrer(secrets.token_hex(10)), "confirme_le": now()},
                 )
             jeton, _ = Token.objects.get_or_create(user=utilisateur)
-            entetes[role] = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}
+            # A browser's cookies after its first page: the session and the CSRF secret (pages are kept in the cache
+            # per session and secret, guichet/versions.py).
+            secret_csrf = get_random_string(32, string.ascii_letters + string.digits)  # Django's format of the secret
+            cookies = f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={secret_csrf}"
+            entetes[role] = {"Cookie": cookies}
             entetes[f"api-{role}"] = {"Authorization": f"Token {jeton.key}"}
     return entetes
 
@@ -332,9 +338,10 @@ def port_libre():
         return s.getsockname()[1]
 
 
-def lancer_gunicorn(base, port, workers):
+def lancer_gunicorn(base, port, workers, *, sans_cache=False):
     env = {
         **os.environ,
+        **({"PAGES_CACHE_SECONDES": "0"} if sans_cache else {}),
         "DATABASE_URL": base,
         "DJANGO_SETTINGS_MODULE": "plancher.settings",
         "DJANGO_ENV": "development",
@@ -382,6 +389,12 @@ def main():
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="travailleurs gunicorn")
     parser.add_argument("--filtre", help="ne mesurer que les adresses dont le nom contient ce texte")
     parser.add_argument(
+        "--sans-cache",
+        action="store_true",
+        help="chaque réponse calculée (PAGES_CACHE_SECONDES=0 : aucune page ni liste gardée sous la version des "
+        "données, guichet/versions.py) : le coût d'une première visite ou d'une visite après une écriture",
+    )
+    parser.add_argument(
         "--melange",
         action="store_true",
         help="une seule passe où chaque connexion (un utilisateur) enchaîne toutes les adresses, pages et API, "
@@ -396,9 +409,10 @@ def main():
     annee = args.annee or annee_la_plus_remplie(guichet)
     nom_generateur, passe = generateur()
     port = port_libre()
-    serveur = lancer_gunicorn(args.base, port, args.workers)
+    serveur = lancer_gunicorn(args.base, port, args.workers, sans_cache=args.sans_cache)
     print(
         f"Guichet {guichet.slug}, année {annee} ; gunicorn {args.workers} travailleurs ; {args.connexions} connexions ;"
+        f" réponses {'toutes calculées (--sans-cache)' if args.sans_cache else 'gardées sous la version des données'} ;"
         f" {nom_generateur} ; médianes de {args.repetitions} passes de {args.duree:g} s ;"
         f" charge de la machine avant la mesure : {os.getloadavg()[0]:.1f} (sur {os.cpu_count()} cœurs)."
     )
