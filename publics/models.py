@@ -449,6 +449,11 @@ class Contrat(TenantModel):
     class Meta:
         verbose_name = "contrat"
         ordering = ["-date_debut", "-pk"]
+        indexes = [
+            # The list's order (``contrats_visibles``): the first page is read off the index, so the joins and the
+            # eligibility annotations are computed for its rows only, not for every contract before a sort.
+            models.Index(fields=["guichet", "-date_debut", "-id"], name="contrat_liste"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(date_fin__isnull=True) | Q(date_fin__gte=F("date_debut")),
