@@ -60,6 +60,8 @@ class Entreprise(TenantModel):
     class Meta:
         verbose_name = "entreprise"
         ordering = ["raison_sociale"]
+        # The list's order (``entreprises_visibles``): its first page is read off the index, without a sort.
+        indexes = [models.Index(fields=["guichet", "raison_sociale", "id"], name="entreprise_liste")]
         constraints = [
             models.UniqueConstraint(
                 fields=["guichet", "siret"],

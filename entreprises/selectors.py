@@ -5,7 +5,7 @@ people (architecture.md, tenancy §6; api.md's table)."""
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, Max, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, DecimalField, Exists, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -37,13 +37,21 @@ ROLES_DEBITEURS = [RoleAttribution.TITULAIRE, RoleAttribution.COTRAITANT]
 ZERO = Decimal(0)
 
 
+def _compte_attributions(agregat, **filtre):
+    """A count over the company's attributions, as a correlated subquery rather than a join with ``GROUP BY``: the
+    paginator's ``COUNT(*)`` then reads the companies alone, and the page's rows are read off the index of its
+    order (``entreprise_liste``), the counts computed for those rows only."""
+    attributions = Attribution.objects.filter(entreprise=OuterRef("pk"), **filtre).order_by().values("entreprise")
+    return Coalesce(Subquery(attributions.annotate(n=agregat).values("n")[:1]), 0, output_field=IntegerField())
+
+
 def entreprises_visibles(*, guichet, membre):
     """The companies, with how many lots each holds and as titulaire."""
     entreprises = (
         Entreprise.objects.filter(guichet=guichet)
         .annotate(
-            nombre_lots=Count("attributions__lot", distinct=True),
-            nombre_titulaire=Count("attributions", filter=Q(attributions__role="titulaire"), distinct=True),
+            nombre_lots=_compte_attributions(Count("lot", distinct=True)),
+            nombre_titulaire=_compte_attributions(Count("pk"), role=RoleAttribution.TITULAIRE),
         )
         .order_by("raison_sociale", "pk")
     )

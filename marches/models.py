@@ -139,7 +139,10 @@ class MarcheQuerySet(models.QuerySet):
         montant = Coalesce("montant_estime_ht", Subquery(lots.annotate(total=Sum("montant_ht")).values("total")[:1]))
         seuils = sorted(parametres.seuils_europeens, key=lambda s: s["date_effet"], reverse=True)
         travaux = Q(nature=NatureMarche.TRAVAUX)
-        etat = ~travaux & Q(acheteur__type=TypeAcheteur.ETAT)
+        # The buyer's type by a correlated EXISTS rather than a join: only the rows whose threshold is read ask for
+        # it, and a count of the list (the paginator's, the dashboard's by status) does not join every buyer.
+        acheteur_etat = Acheteur.objects.filter(pk=OuterRef("acheteur"), type=TypeAcheteur.ETAT)
+        etat = ~travaux & Exists(acheteur_etat)
 
         def cas(entree, **depuis):
             valeurs = {champ: Value(entree[champ], output_field=models.DecimalField()) for champ in CHAMPS_SEUILS}
@@ -223,7 +226,12 @@ class Marche(TenantModel):
                 violation_error_message="Un marché du guichet porte déjà cette référence.",
             ),
         ]
-        indexes = [models.Index(fields=["guichet", "acheteur"], name="marche_guichet_acheteur")]
+        indexes = [
+            models.Index(fields=["guichet", "acheteur"], name="marche_guichet_acheteur"),
+            # The list's order (``marches_visibles``): its first page is read off the index, so the joins and the
+            # correlated counts are computed for its rows only, not for every marché before a sort.
+            models.Index(fields=["guichet", "-date_notification", "-id"], name="marche_liste"),
+        ]
 
     def __str__(self):
         return f"{self.reference} – {self.objet}"
@@ -244,9 +252,16 @@ class LotQuerySet(models.QuerySet):
         )
 
     def avec_resume(self):
+        """The list's and the API's columns. ``debut`` and ``fin`` as ``avec_dates``, but the marché's dates read by
+        correlated subqueries rather than through a join: a join made by an annotation stays in the paginator's
+        ``COUNT(*)`` once the annotation is left out of it, and there costs a probe of the marché for every lot of
+        the guichet, when the page's rows pay two index probes each."""
         clauses = Consideration.objects.filter(lot=OuterRef("pk"), type=TypeConsideration.CLAUSE_HEURES)
         titulaire = Attribution.objects.filter(lot=OuterRef("pk"), role=RoleAttribution.TITULAIRE)
-        return self.avec_dates().annotate(
+        marche = Marche.objects.filter(pk=OuterRef("marche")).order_by()
+        return self.annotate(
+            debut=Coalesce("date_debut_execution", Subquery(marche.values("date_debut_execution")[:1])),
+            fin=Coalesce("date_fin_execution", Subquery(marche.values("date_fin_execution")[:1])),
             heures_dues=Subquery(clauses.values("heures_dues")[:1]),
             types_considerations=ArraySubquery(
                 Consideration.objects.filter(lot=OuterRef("pk")).order_by("type").values("type")

@@ -94,7 +94,12 @@ def lots_sans_clause_heures(*, guichet):
 def marches_non_conformes_climat(*, guichet, membre):
     """Marchés launched since the obligation, above the EU threshold, with no social consideration and no
     recorded motive (CCP L2112-2-1)."""
-    return marches_visibles(guichet=guichet, membre=membre).filter(statut_climat=StatutClimat.NON_CONFORME)
+    return non_conformes_climat(marches_visibles(guichet=guichet, membre=membre))
+
+
+def non_conformes_climat(marches):
+    """Those of ``marches`` (``marches_visibles``) that miss the Loi Climat obligation."""
+    return marches.filter(statut_climat=StatutClimat.NON_CONFORME)
 
 
 def _part(avec, total):

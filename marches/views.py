@@ -69,12 +69,16 @@ class MarchesView(ListeView):
     filterset_class = MarcheFilter
 
     def get_queryset(self):
-        return selectors.marches_visibles(guichet=self.guichet, membre=self.membre)
+        # Built once for the list and the Loi Climat alert: its annotations take some milliseconds to assemble,
+        # and the guichet's settings they read are one query.
+        if not hasattr(self, "_marches"):
+            self._marches = selectors.marches_visibles(guichet=self.guichet, membre=self.membre)
+        return self._marches
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if not self.request.htmx:
-            non_conformes = selectors.marches_non_conformes_climat(guichet=self.guichet, membre=self.membre)
+            non_conformes = selectors.non_conformes_climat(self.get_queryset())
             context["non_conformes_climat"] = non_conformes.count()
         return context
 

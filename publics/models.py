@@ -120,16 +120,30 @@ class BeneficiaireQuerySet(models.QuerySet):
     def actifs(self):
         return self.filter(anonymise_le__isnull=True)
 
+    def meme_identite(self, *, nom, prenom, date_naissance):
+        """The people with this name, first name and birth date, compared without case.
+
+        ``lower()`` on both sides rather than ``__iexact`` (``UPPER()``): the comparison is the expression of the
+        index ``beneficiaire_guichet_identite``, so the search is one index probe instead of a walk over the
+        guichet's people (for each row of the list, in ``avec_doublon``)."""
+
+        def minuscules(valeur):  # a text, or an ``OuterRef`` to the outer row's column
+            return Lower(Value(valeur) if isinstance(valeur, str) else valeur)
+
+        return (
+            self.alias(nom_minuscules=Lower("nom"), prenom_minuscules=Lower("prenom"))
+            .filter(date_naissance=date_naissance)
+            .filter(nom_minuscules=minuscules(nom), prenom_minuscules=minuscules(prenom))
+        )
+
     def avec_doublon(self):
         """``doublon``: another (non anonymised) person of the guichet has the same name, first name and birth date
         (compared without case)."""
-        autres = Beneficiaire.objects.filter(
-            guichet=OuterRef("guichet"),
-            date_naissance=OuterRef("date_naissance"),
-            nom__iexact=OuterRef("nom"),
-            prenom__iexact=OuterRef("prenom"),
-            anonymise_le__isnull=True,
-        ).exclude(pk=OuterRef("pk"))
+        autres = (
+            Beneficiaire.objects.filter(guichet=OuterRef("guichet"), anonymise_le__isnull=True)
+            .meme_identite(nom=OuterRef("nom"), prenom=OuterRef("prenom"), date_naissance=OuterRef("date_naissance"))
+            .exclude(pk=OuterRef("pk"))
+        )
         return self.annotate(doublon=Exists(autres))
 
     def avec_eligibilite(self, jour=None):
@@ -196,7 +210,12 @@ class Beneficiaire(TenantModel):
         verbose_name = "bénéficiaire"
         ordering = ["nom", "prenom", "pk"]
         indexes = [
-            models.Index(Lower("nom"), Lower("prenom"), "date_naissance", name="beneficiaire_identite"),
+            # The duplicates' search (``meme_identite``), always within one guichet.
+            models.Index(
+                "guichet", Lower("nom"), Lower("prenom"), "date_naissance", name="beneficiaire_guichet_identite"
+            ),
+            # The list's order: the first page is read off the index, the annotations computed for its rows only.
+            models.Index(fields=["guichet", "nom", "prenom", "id"], name="beneficiaire_liste"),
         ]
 
     def __str__(self):
@@ -430,6 +449,11 @@ class Contrat(TenantModel):
     class Meta:
         verbose_name = "contrat"
         ordering = ["-date_debut", "-pk"]
+        indexes = [
+            # The list's order (``contrats_visibles``): the first page is read off the index, so the joins and the
+            # eligibility annotations are computed for its rows only, not for every contract before a sort.
+            models.Index(fields=["guichet", "-date_debut", "-id"], name="contrat_liste"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(date_fin__isnull=True) | Q(date_fin__gte=F("date_debut")),

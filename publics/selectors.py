@@ -101,13 +101,8 @@ def doublons(*, guichet):
 
 def doublons_de(*, beneficiaire):
     return (
-        Beneficiaire.objects.filter(
-            guichet=beneficiaire.guichet_id,
-            nom__iexact=beneficiaire.nom,
-            prenom__iexact=beneficiaire.prenom,
-            date_naissance=beneficiaire.date_naissance,
-            anonymise_le__isnull=True,
-        )
+        Beneficiaire.objects.filter(guichet=beneficiaire.guichet_id, anonymise_le__isnull=True)
+        .meme_identite(nom=beneficiaire.nom, prenom=beneficiaire.prenom, date_naissance=beneficiaire.date_naissance)
         .exclude(pk=beneficiaire.pk)
         .order_by("pk")
     )

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from entreprises import services
+from entreprises import selectors, services
 from entreprises.models import Entreprise
 from guichet.enums import Role
 from guichet.models import JournalAudit
@@ -90,6 +90,20 @@ def test_the_list_answers_in_a_constant_number_of_queries(client, sans_cache, gu
             AttributionFactory(guichet=guichet_a.guichet)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url("entreprises", guichet_a)).status_code == 200
+
+
+def test_the_list_counts_each_companys_lots_and_those_it_holds_as_titulaire(guichet_a):
+    with guichet_a.scope():
+        g = guichet_a.guichet
+        cotraitante = AttributionFactory(guichet=g, role="titulaire").entreprise
+        AttributionFactory(guichet=g, entreprise=cotraitante, role="cotraitant")
+        AttributionFactory(guichet=g, entreprise=cotraitante, role="sous_traitant")
+        sans_lot = EntrepriseFactory(guichet=g)
+        membre = guichet_a.membres[Role.FACILITATEUR]
+        entreprises = selectors.entreprises_visibles(guichet=g, membre=membre)
+        comptes = {e.pk: (e.nombre_lots, e.nombre_titulaire) for e in entreprises}
+        assert comptes[cotraitante.pk] == (3, 1) and comptes[sans_lot.pk] == (0, 0)
+        assert entreprises.count() == Entreprise.objects.count()
 
 
 def test_the_company_page_lists_its_lots(client, guichet_a):

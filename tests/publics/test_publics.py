@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from guichet.enums import Role
 from guichet.models import JournalAudit, Parametres
@@ -152,6 +153,19 @@ def test_duplicates_are_flagged_and_merged_with_their_history(guichet_a):
         assert not Beneficiaire.objects.filter(pk=doublon.pk).exists()
         assert garde.eligibilites.count() == 1 and garde.contrats.count() == 1 and garde.positionnements.count() == 1
         assert JournalAudit.objects.filter(action="beneficiaire.merge", cible_id=str(garde.pk)).exists()
+
+
+def test_a_persons_duplicates_ignore_case_and_leave_out_the_anonymised(guichet_a):
+    with guichet_a.scope():
+        g = guichet_a.guichet
+        personne = BeneficiaireFactory(guichet=g, nom="Müller", prenom="Élodie")
+        ne_le = personne.date_naissance
+        meme = BeneficiaireFactory(guichet=g, nom="MÜLLER", prenom="élodie", date_naissance=ne_le)
+        anonymisee = BeneficiaireFactory(guichet=g, nom="Müller", prenom="Élodie", date_naissance=ne_le)
+        Beneficiaire.objects.filter(pk=anonymisee.pk).update(anonymise_le=timezone.now())
+        BeneficiaireFactory(guichet=g, nom="Müller", prenom="Elodie", date_naissance=ne_le)  # not the same name
+        assert list(selectors.doublons_de(beneficiaire=personne)) == [meme]
+        assert set(selectors.doublons(guichet=g)) == {personne, meme}
 
 
 def test_merging_a_person_of_another_guichet_is_refused(deux_guichets):
