@@ -22,6 +22,7 @@ of beneficiaries on some lists: a copy of the Redis memory or its snapshot on di
 ``SECRET_KEY``) and last ``PAGES_CACHE_SECONDES`` (600 by default; 0 turns this cache off).
 """
 
+import hashlib
 import logging
 
 from cryptography.fernet import InvalidToken
@@ -131,8 +132,9 @@ def servir(request, calculer, *, variante):
     if not duree or variante is None or request.method != "GET" or len(get_messages(request)):
         return _rendre(calculer())
     guichet, membre = request.guichet, request.membre
-    parties = ("reponse", guichet.pk, membre.pk, timezone.localdate(), version(guichet.pk), *variante)
-    cle = ":".join(map(str, (*parties, request.get_full_path())))
+    parties = (guichet.pk, membre.pk, timezone.localdate(), version(guichet.pk), *variante, request.get_full_path())
+    # Hashed: the key holds the session's key, which must not be readable in Redis (it would open the session).
+    cle = "reponse:" + hashlib.sha256(repr(parties).encode()).hexdigest()
     chiffre = fernet("guichet.versions", "reponses")
     gardee = cache.get(cle)
     if gardee is not None:

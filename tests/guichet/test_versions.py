@@ -191,8 +191,10 @@ def test_kept_answers_are_encrypted(client, guichet_a):
     client.get(adresse)
     assert "Nomtrèsrare" in client.get(adresse).text
     brut = cache._cache.get_client()
-    valeurs = [brut.get(cle) for cle in brut.scan_iter(f"{cache.key_prefix}:*reponse*")]
-    assert valeurs and not any(b"Nomtr" in v for v in valeurs)
+    cles = list(brut.scan_iter(f"{cache.key_prefix}:*reponse*"))
+    assert cles and not any(b"Nomtr" in brut.get(cle) for cle in cles)
+    # Nor does a key name the session (whose key opens it).
+    assert not any(client.session.session_key.encode() in cle for cle in cles)
 
 
 def test_an_api_list_is_kept_until_the_guichet_writes(guichet_a):
