@@ -205,12 +205,16 @@ async def _une_requete(port, chemin, entetes):
     return statut, time.perf_counter() - debut
 
 
-async def _charger(port, chemin, entetes, duree, connexions):
-    latences, erreurs, fin = [], 0, time.perf_counter() + duree
+async def _charger(port, requetes, duree, connexions):
+    """Each of ``connexions`` clients takes the next of ``requetes`` (``[(path, headers)]``) until ``duree`` is over:
+    the latencies, and the errors (any status but 200, refused or cut connections)."""
+    latences, erreurs, fin, rang = [], 0, time.perf_counter() + duree, 0
 
     async def client():
-        nonlocal erreurs
+        nonlocal erreurs, rang
         while time.perf_counter() < fin:
+            chemin, entetes = requetes[rang % len(requetes)]
+            rang += 1
             try:
                 statut, secondes = await _une_requete(port, chemin, entetes)
             except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
@@ -230,8 +234,7 @@ def _centile(valeurs, q):
 
 def passe_python(port, chemin, entetes, duree, connexions):
     """``(req/s, p50 ms, p95 ms, errors)`` of one pass of the Python client."""
-    latences, erreurs = asyncio.run(_charger(port, chemin, entetes, duree, connexions))
-    return len(latences) / duree, _centile(latences, 0.5) * 1000, _centile(latences, 0.95) * 1000, erreurs
+    return passe_melange_python(port, [(chemin, entetes)], duree, connexions)
 
 
 def passe_hey(port, chemin, entetes, duree, connexions):
@@ -255,17 +258,23 @@ end
 """
 
 
-def passe_wrk(port, chemin, entetes, duree, connexions):
-    """The same with ``wrk`` (its Lua ``done`` hook prints the counts; latencies in µs)."""
-    script = Path(os.environ.get("TMPDIR", "/tmp")) / "charge-wrk.lua"
-    script.write_text(LUA_WRK)
+def _wrk(port, nom_script, lua, duree, connexions, chemin="/", entetes=None):
+    """One ``wrk`` run with the Lua script ``lua`` (ending with ``LUA_WRK``, whose ``done`` hook prints the counts;
+    latencies in µs): ``(req/s, p50 ms, p95 ms, errors)``."""
+    script = Path(os.environ.get("TMPDIR", "/tmp")) / nom_script
+    script.write_text(lua)
     commande = ["wrk", "-t", "2", "-c", str(connexions), "-d", f"{math.ceil(duree)}s", "-s", str(script)]
     commande += ["--timeout", "30s"]  # a slow answer is measured, not dropped (wrk's default: 2 s)
-    for nom, valeur in entetes.items():
+    for nom, valeur in (entetes or {}).items():
         commande += ["-H", f"{nom}: {valeur}"]
     sortie = subprocess.run([*commande, f"http://127.0.0.1:{port}{chemin}"], capture_output=True, text=True, check=True)
     requetes, p50, p95, erreurs = sortie.stdout.strip().splitlines()[-1].split()
     return int(requetes) / duree, float(p50) / 1000, float(p95) / 1000, int(erreurs)
+
+
+def passe_wrk(port, chemin, entetes, duree, connexions):
+    """The same with ``wrk``."""
+    return _wrk(port, "charge-wrk.lua", LUA_WRK, duree, connexions, chemin, entetes)
 
 
 def _lua(texte):
@@ -278,8 +287,7 @@ def passe_melange_wrk(port, requetes, duree, connexions):
     for chemin, entetes in requetes:
         en_tetes = ", ".join(f"[{_lua(nom)}] = {_lua(valeur)}" for nom, valeur in entetes.items())
         lignes.append(f"  {{{_lua(chemin)}, {{{en_tetes}}}}},")
-    script = Path(os.environ.get("TMPDIR", "/tmp")) / "charge-melange.lua"
-    script.write_text(
+    lua = (
         "requetes = {\n" + "\n".join(lignes) + "\n}\n"
         "rang = 0\n"
         "request = function()\n"
@@ -288,36 +296,12 @@ def passe_melange_wrk(port, requetes, duree, connexions):
         '  return wrk.format("GET", r[1], r[2])\n'
         "end\n" + LUA_WRK
     )
-    commande = ["wrk", "-t", "2", "-c", str(connexions), "-d", f"{math.ceil(duree)}s", "-s", str(script)]
-    commande += ["--timeout", "30s"]  # a slow answer is measured, not dropped (wrk's default: 2 s)
-    sortie = subprocess.run([*commande, f"http://127.0.0.1:{port}/"], capture_output=True, text=True, check=True)
-    requetes_faites, p50, p95, erreurs = sortie.stdout.strip().splitlines()[-1].split()
-    return int(requetes_faites) / duree, float(p50) / 1000, float(p95) / 1000, int(erreurs)
+    return _wrk(port, "charge-melange.lua", lua, duree, connexions)
 
 
 def passe_melange_python(port, requetes, duree, connexions):
     """The same with the Python client: each connection takes the next request of the list."""
-
-    async def charger():
-        latences, erreurs, fin, rang = [], 0, time.perf_counter() + duree, 0
-
-        async def client():
-            nonlocal erreurs, rang
-            while time.perf_counter() < fin:
-                chemin, entetes = requetes[rang % len(requetes)]
-                rang += 1
-                try:
-                    statut, secondes = await _une_requete(port, chemin, entetes)
-                except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
-                    erreurs += 1
-                    continue
-                latences.append(secondes)
-                erreurs += statut != 200
-
-        await asyncio.gather(*(client() for _ in range(connexions)))
-        return latences, erreurs
-
-    latences, erreurs = asyncio.run(charger())
+    latences, erreurs = asyncio.run(_charger(port, requetes, duree, connexions))
     return len(latences) / duree, _centile(latences, 0.5) * 1000, _centile(latences, 0.95) * 1000, erreurs
 
 

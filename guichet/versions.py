@@ -111,10 +111,6 @@ def compacter() -> int:
 # --- Answers kept in the cache -------------------------------------------------------------------------------------
 
 
-def _duree():
-    return getattr(settings, "PAGES_CACHE_SECONDES", 600)
-
-
 def cle_page(request):
     """The parts of a page's key proper to the visitor's browser: its session and CSRF secret (None: not kept)."""
     secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
@@ -128,7 +124,7 @@ def servir(request, calculer, *, variante):
     """The answer of ``calculer()`` (a 200 is kept, encrypted, for the next identical request of the same member
     while the guichet's data do not change), or the one kept. ``variante``: what else tells answers apart (a tuple;
     None: not kept for this request)."""
-    duree = _duree()
+    duree = settings.PAGES_CACHE_SECONDES
     if not duree or variante is None or request.method != "GET" or len(get_messages(request)):
         return _rendre(calculer())
     guichet, membre = request.guichet, request.membre

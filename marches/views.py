@@ -1,3 +1,4 @@
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -68,17 +69,19 @@ class MarchesView(ListeView):
     template_resultats = "marches/_resultats.html"
     filterset_class = MarcheFilter
 
+    @cached_property
+    def marches(self):
+        """Built once for the list and the Loi Climat alert: its annotations take some milliseconds to assemble, and
+        the guichet's settings they read are one query."""
+        return selectors.marches_visibles(guichet=self.guichet, membre=self.membre)
+
     def get_queryset(self):
-        # Built once for the list and the Loi Climat alert: its annotations take some milliseconds to assemble,
-        # and the guichet's settings they read are one query.
-        if not hasattr(self, "_marches"):
-            self._marches = selectors.marches_visibles(guichet=self.guichet, membre=self.membre)
-        return self._marches
+        return self.marches
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if not self.request.htmx:
-            non_conformes = selectors.non_conformes_climat(self.get_queryset())
+            non_conformes = selectors.non_conformes_climat(self.marches)
             context["non_conformes_climat"] = non_conformes.count()
         return context
 

@@ -40,6 +40,7 @@ def compter(table):
 
 
 def tables_des_guichets():
+    """Every table with a foreign key to the guichet, found here independently of guichet.rls."""
     return sorted(
         {
             model._meta.db_table

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import psycopg
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.urls import URLPattern, get_resolver, reverse
 
@@ -19,23 +18,12 @@ from guichet.api.urls import router
 from guichet.models import Guichet
 
 from ..conftest import EN_ROLE_APPLICATION, connecte_en, url_base
+from .test_rls import tables_des_guichets
 
 # These tests compare what the owner sees with what the application's role sees: they connect as the owner first.
 pytestmark = pytest.mark.skipif(EN_ROLE_APPLICATION, reason="compare le propriétaire et le rôle de l'application")
 
 A, B = "plie-metropole", "mde-vallee"
-
-
-def tables_des_guichets():
-    """Every table with a foreign key to the guichet, found here independently of guichet.rls."""
-    return sorted(
-        {
-            model._meta.db_table
-            for model in apps.get_models(include_auto_created=True)
-            for field in model._meta.concrete_fields
-            if field.is_relation and field.related_model is Guichet
-        }
-    )
 
 
 @dataclass
